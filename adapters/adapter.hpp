@@ -1,0 +1,145 @@
+#pragma once
+// The Adapter interface (design.md §6): one implementation per platform, found
+// through the registry table. Adapters get HttpClient& and Clock& from the
+// context; no libcurl or store types cross this interface.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/model.hpp"
+
+namespace postsched {
+namespace net {
+class HttpClient;
+}
+namespace config {
+struct PlatformConfig;
+}
+
+namespace adapters {
+
+// What an adapter answered. The pass turns each kind into a target state
+// (design.md §4/§6); `message` keeps the platform's own error text.
+struct Outcome {
+    // waiting: the platform is still working on it (media processing): the
+    // target stays pending until retry_at, no attempt counted, nothing else held.
+    enum class Kind {
+        posted,
+        rate_limited,
+        paused,
+        transient,
+        permanent,
+        duplicate,
+        auth_expired,
+        unknown,
+        waiting
+    };
+    Kind kind = Kind::permanent;
+    std::string platform_post_id;
+    std::string url;
+    std::string message;
+    std::optional<Instant> retry_at;  // rate limits and pauses: when to try again
+
+    static Outcome posted(std::string id, std::string url);
+    static Outcome failure(Kind kind, std::string message, std::optional<Instant> retry_at = {});
+};
+std::string_view to_string(Outcome::Kind kind);
+
+// A media item fetched for this pass: bytes in memory, type sniffed.
+struct FetchedMedia {
+    std::string source;        // original URL or path
+    std::string alt;
+    std::string content_type;  // sniffed: image/jpeg, image/png, image/gif, image/webp, video/mp4
+    std::string bytes;         // empty when the adapter takes URLs (Instagram, Threads)
+};
+
+// Everything an adapter needs to publish one target. Secrets are decrypted
+// only into this struct, in memory, for the duration of the call.
+struct PublishRequest {
+    const Account& account;
+    std::string access_token;  // decrypted; for webhooks, the URL
+    std::string post_id;
+    std::string target_id;  // stable: the platform-side idempotency key
+    std::vector<std::string> parts;
+    std::vector<FetchedMedia> media;
+    std::string options = "{}";        // post options JSON
+    std::string adapter_state = "{}";  // JSON saved by earlier attempts
+    bool resuming = false;  // an earlier attempt may have reached the platform
+};
+
+// Adapters call this to persist their resume state (thread part ids, record
+// keys, media ids) as soon as it exists, before the next request.
+using SaveState = std::function<void(const std::string& adapter_state_json)>;
+
+// Content limits an adapter enforces before any request.
+struct MediaRules {
+    std::size_t max_items = 4;
+    std::size_t max_bytes = 8 * 1024 * 1024;
+    std::vector<std::string> types = {"image/jpeg", "image/png", "image/gif", "image/webp"};
+    bool urls_only = false;  // the platform fetches media itself (Instagram, Threads)
+    bool supported = true;   // false: the platform takes no media at all
+};
+
+struct ContentVerdict {
+    bool ok = true;
+    std::size_t count = 0;  // length as the platform counts it
+    std::size_t limit = 0;
+    std::string unit = "characters";
+    std::string message;  // why not ok, naming the limit
+};
+
+// What `account add` learns from the platform about an account.
+struct AccountProfile {
+    std::string platform_account_id;
+    std::string username;
+    std::string display_name;
+    std::string settings = "{}";  // JSON kept on the account (e.g. instance limits)
+};
+
+class Adapter {
+public:
+    virtual ~Adapter() = default;
+    // Checks the credentials against the platform (account add) and returns what
+    // it says about the account. Throws Error naming the account on rejection.
+    virtual AccountProfile verify_account(const Account& account,
+                                          const std::string& access_token) = 0;
+    // Checks one text part (and the options) for this account, before any request.
+    virtual ContentVerdict check_text(const Account& account, std::string_view text,
+                                      std::string_view options_json) const = 0;
+    virtual MediaRules media_rules(const Account& account) const = 0;
+    // Whether a post with several parts can be published (as a thread).
+    virtual bool supports_threads() const = 0;
+    // Publishes one target. Never throws for platform answers: classifies them.
+    virtual Outcome publish(const PublishRequest& request, const SaveState& save) = 0;
+    // Settles a target whose earlier attempt was interrupted while `sending`:
+    // retry with the same platform-side key while the platform still knows it,
+    // else look it up, else Kind::unknown. `sending_since` is when it started.
+    virtual Outcome settle(const PublishRequest& request, const SaveState& save,
+                           Instant sending_since) = 0;
+};
+
+struct AdapterContext {
+    net::HttpClient& http;
+    const Clock& clock;
+    const config::PlatformConfig& platform;
+};
+
+struct AdapterInfo {
+    std::string_view name;         // platform name used in config and --to accounts
+    std::string_view description;  // one line for help and man
+    bool needs_token;              // account add requires --token-env/--token-stdin
+    bool needs_instance;           // account add requires --instance
+    std::function<std::unique_ptr<Adapter>(const AdapterContext&)> make;
+};
+
+// The registry table: one row per platform, in help order.
+const std::vector<AdapterInfo>& registry();
+const AdapterInfo* find_adapter(std::string_view platform);
+
+}  // namespace adapters
+}  // namespace postsched

@@ -1,0 +1,31 @@
+// The registry table: platform name → factory. Adding a platform is one row.
+#include "adapters/exec/exec_adapter.hpp"
+#include "adapters/mastodon/mastodon_adapter.hpp"
+#include "adapters/webhook/webhook_adapter.hpp"
+
+namespace postsched::adapters {
+
+const std::vector<AdapterInfo>& registry() {
+    static const std::vector<AdapterInfo> k_table = {
+        {"mastodon", "Mastodon and Mastodon-API instances (--instance URL)", true, true,
+         make_mastodon_adapter},
+        {"discord", "Discord incoming webhook (the webhook URL is the token)", true, false,
+         [](const AdapterContext& c) { return make_webhook_adapter(c, WebhookFlavor::discord); }},
+        {"slack", "Slack incoming webhook (the webhook URL is the token)", true, false,
+         [](const AdapterContext& c) { return make_webhook_adapter(c, WebhookFlavor::slack); }},
+        {"webhook", "generic JSON webhook (the URL is the token)", true, false,
+         [](const AdapterContext& c) { return make_webhook_adapter(c, WebhookFlavor::json); }},
+        {"exec", "a local command of yours (--command), see EXEC PROTOCOL", false, false,
+         make_exec_adapter},
+    };
+    return k_table;
+}
+
+const AdapterInfo* find_adapter(std::string_view platform) {
+    for (const auto& info : registry()) {
+        if (info.name == platform) return &info;
+    }
+    return nullptr;
+}
+
+}  // namespace postsched::adapters

@@ -1,0 +1,70 @@
+#pragma once
+// Turning command-line input into a valid Post: text and thread parts, the
+// schedule time with its zone, media with alt text, per-platform options —
+// and checking it against every target account before anything is stored.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/context.hpp"
+#include "core/model.hpp"
+
+namespace postsched::cli {
+
+struct TextInput {
+    std::string text;   // positional TEXT, or "-" for stdin
+    std::string file;   // --file
+    std::vector<std::string> parts;  // --part (more thread parts)
+    bool given() const { return !text.empty() || !file.empty() || !parts.empty(); }
+};
+
+struct TimeInput {
+    std::string at;  // --at
+    std::string tz;  // --tz
+    bool now = false;
+    bool given() const { return !at.empty() || now; }
+};
+
+struct MediaInput {
+    std::vector<std::string> sources;  // --media
+    std::vector<std::string> alts;     // --alt, in order
+};
+
+struct OptionInput {
+    std::vector<std::string> pairs;  // --option platform.key=value
+    std::string visibility, content_warning, language;
+    bool sensitive = false;
+    bool given() const {
+        return !pairs.empty() || !visibility.empty() || !content_warning.empty() ||
+               !language.empty() || sensitive;
+    }
+};
+
+// Thread parts from the text input: a line holding only "---" separates parts.
+// Throws Error(Exit::data/no_input) for empty or invalid text.
+std::vector<std::string> read_parts(const TextInput& in);
+
+// The schedule instant and zone. Prints a note to stderr for a DST overlap.
+// Throws for a past time (unless --now), a DST gap, or a bad zone.
+struct Schedule {
+    Instant at;
+    std::string zone;
+};
+Schedule read_schedule(Context& ctx, const TimeInput& in);
+
+std::vector<MediaRef> read_media(const MediaInput& in);
+// Options JSON, merged over `base` (a post's existing options when editing).
+std::string read_options(const OptionInput& in, const std::string& base = "{}");
+
+// Accounts named by --to (comma-separated or repeated); throws naming the
+// unknown one.
+std::vector<Account> resolve_accounts(Context& ctx, const std::vector<std::string>& names);
+
+// Checks parts, media and options for every account with its platform's own
+// rules. Throws Error(Exit::data) with one line naming account, part and limit.
+void validate_post(Context& ctx, const Post& post, const std::vector<Account>& accounts);
+
+std::vector<Target> make_targets(Context& ctx, const Post& post,
+                                 const std::vector<Account>& accounts);
+
+}  // namespace postsched::cli

@@ -1,0 +1,65 @@
+#pragma once
+// The effective configuration: built-in defaults, then the TOML file, then the
+// environment. Every value remembers where it came from for `config show`.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+
+namespace postsched::config {
+
+struct PlatformConfig {
+    std::string name;
+    std::string api_base;   // empty: the platform's own default
+    std::string auth_base;  // OAuth host, when separate
+    std::string client_id;
+    std::string client_secret;       // resolved from the variable or file below
+    std::string client_secret_env;   // variable holding the client secret
+    std::string client_secret_file;  // file holding the client secret
+    std::string redirect_uri;
+    Millis timeout{30000};  // per HTTP request (exec: the whole command)
+    std::size_t media_max_bytes = 0;  // 0: the platform's default
+};
+
+struct Origin {
+    std::string key;     // "scheduler.batch_size"
+    std::string value;   // masked for secrets
+    std::string origin;  // "default", "/etc/postsched/config.toml:12", "env POSTSCHED_…"
+};
+
+struct Config {
+    std::string config_file;  // empty when none was found
+    std::string data_dir;     // $XDG_DATA_HOME/postsched
+    std::string store_url;    // sqlite:///abs/path or postgresql://…
+    std::string lock_file;
+    int batch_size = 200;
+    int concurrency = 4;
+    Millis time_budget{50000};
+    Millis lease{300000};
+    Millis refresh_margin{600000};
+    int max_attempts = 5;
+    Millis retry_base{60000};
+    Millis retry_max{3600000};
+    Millis max_lateness{6 * 3600000};
+    Millis http_timeout{30000};
+    std::size_t media_max_bytes = 50 * 1024 * 1024;
+    std::string default_timezone;  // empty: the system zone
+    std::string key_file;
+    std::string secret_key_env_name;  // which variable held keys, if any
+    std::string secret_key_env;       // keys from the environment (comma-separated)
+    std::string log_level = "warning";
+    std::string log_file;
+    std::map<std::string, PlatformConfig> platforms;
+    std::vector<Origin> origins;
+
+    // The platform table for `name` (defaults when the file has none).
+    const PlatformConfig& platform(const std::string& name) const;
+};
+
+// Finds and loads the configuration. `explicit_path` is --config (empty when
+// not given). Throws Error(Exit::config) naming file, line and key.
+Config load(const std::string& explicit_path);
+
+}  // namespace postsched::config

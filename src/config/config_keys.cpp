@@ -1,0 +1,222 @@
+#include "config/config_keys.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+
+#include "adapters/adapter.hpp"
+#include "core/errors.hpp"
+#include "core/time_format.hpp"
+
+namespace postsched::config {
+namespace {
+
+using Type = KeySpec::Type;
+
+std::string quote(const std::string& v) { return "\"" + v + "\""; }
+
+KeySpec str_key(std::string key, std::vector<std::string> env, std::string help,
+                std::string Config::*field, bool secret = false) {
+    return {key,
+            Type::string,
+            std::move(env),
+            secret,
+            true,
+            std::move(help),
+            [field](const Config& c) { return c.*field; },
+            [field](Config& c, const std::string& v) {
+                c.*field = v;
+                return std::string();
+            }};
+}
+
+KeySpec int_key(std::string key, std::vector<std::string> env, std::string help, int Config::*field,
+                int lo, int hi) {
+    return {key,
+            Type::integer,
+            std::move(env),
+            false,
+            true,
+            std::move(help),
+            [field](const Config& c) { return std::to_string(c.*field); },
+            [field, lo, hi](Config& c, const std::string& v) {
+                int n = 0;
+                auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+                if (ec != std::errc() || p != v.data() + v.size())
+                    return quote(v) + " is not a whole number";
+                if (n < lo || n > hi)
+                    return quote(v) + " is out of range (" + std::to_string(lo) + "–" +
+                           std::to_string(hi) + ")";
+                c.*field = n;
+                return std::string();
+            }};
+}
+
+KeySpec dur_key(std::string key, std::vector<std::string> env, std::string help,
+                Millis Config::*field) {
+    return {key,
+            Type::duration,
+            std::move(env),
+            false,
+            true,
+            std::move(help),
+            [field](const Config& c) { return format_duration(c.*field); },
+            [field](Config& c, const std::string& v) {
+                auto d = parse_duration(v);
+                if (!d) return quote(v) + " is not a duration (like 90s, 15m, 4h, 2d)";
+                c.*field = *d;
+                return std::string();
+            }};
+}
+
+std::string env_prefix(std::string_view platform) {
+    std::string p = "POSTSCHED_";
+    for (char ch : platform) p += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return p + "_";
+}
+
+using PlatformField = std::string PlatformConfig::*;
+
+KeySpec platform_str(const std::string& platform, const std::string& name, PlatformField field,
+                     std::string help, bool secret = false) {
+    std::string upper = name;
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return {"platforms." + platform + "." + name,
+            Type::string,
+            {env_prefix(platform) + upper},
+            secret,
+            true,
+            std::move(help),
+            [platform, field](const Config& c) { return c.platform(platform).*field; },
+            [platform, field](Config& c, const std::string& v) {
+                c.platforms[platform].*field = v;
+                return std::string();
+            }};
+}
+
+void add_platform_keys(std::vector<KeySpec>& out, const std::string& p) {
+    out.push_back(platform_str(p, "api_base", &PlatformConfig::api_base,
+                               "API base URL (self-hosted instances, tests)"));
+    out.push_back(platform_str(p, "auth_base", &PlatformConfig::auth_base, "OAuth base URL"));
+    out.push_back(platform_str(p, "client_id", &PlatformConfig::client_id, "OAuth client id"));
+    out.push_back(platform_str(p, "client_secret", &PlatformConfig::client_secret,
+                               "OAuth client secret (prefer client_secret_env/_file)", true));
+    out.push_back(platform_str(p, "client_secret_env", &PlatformConfig::client_secret_env,
+                               "environment variable holding the client secret"));
+    out.push_back(platform_str(p, "client_secret_file", &PlatformConfig::client_secret_file,
+                               "file holding the client secret"));
+    out.push_back(platform_str(p, "redirect_uri", &PlatformConfig::redirect_uri,
+                               "OAuth redirect URI, exactly as registered"));
+    out.push_back({"platforms." + p + ".timeout", Type::duration, {env_prefix(p) + "TIMEOUT"},
+                   false, true, "per-request timeout (exec: the whole command)",
+                   [p](const Config& c) { return format_duration(c.platform(p).timeout); },
+                   [p](Config& c, const std::string& v) {
+                       auto d = parse_duration(v);
+                       if (!d) return quote(v) + " is not a duration (like 30s)";
+                       c.platforms[p].timeout = *d;
+                       return std::string();
+                   }});
+}
+
+std::vector<KeySpec> build_keys() {
+    std::vector<KeySpec> k;
+    k.push_back(str_key("store.url", {"POSTSCHED_STORE_URL"},
+                        "sqlite:///absolute/path.db or postgresql://user@host:port/db",
+                        &Config::store_url));
+    k.push_back(str_key("scheduler.lock_file", {"POSTSCHED_LOCK_FILE"},
+                        "file locked by `run` so passes never overlap", &Config::lock_file));
+    k.push_back(int_key("scheduler.batch_size", {"POSTSCHED_BATCH_SIZE"},
+                        "targets claimed per pass", &Config::batch_size, 1, 100000));
+    k.push_back(int_key("scheduler.concurrency", {"POSTSCHED_CONCURRENCY"},
+                        "targets published at once", &Config::concurrency, 1, 256));
+    k.push_back(dur_key("scheduler.time_budget", {"POSTSCHED_TIME_BUDGET"},
+                        "a pass stops claiming after this long", &Config::time_budget));
+    k.push_back(dur_key("scheduler.lease", {"POSTSCHED_LEASE"},
+                        "how long a claim holds before recovery takes it back", &Config::lease));
+    k.push_back(dur_key("scheduler.refresh_margin", {"POSTSCHED_REFRESH_MARGIN"},
+                        "refresh tokens expiring within this margin", &Config::refresh_margin));
+    k.push_back(int_key("scheduler.max_attempts", {"POSTSCHED_MAX_ATTEMPTS"},
+                        "failed requests before a target fails", &Config::max_attempts, 1, 100));
+    k.push_back(dur_key("scheduler.retry_base", {"POSTSCHED_RETRY_BASE"},
+                        "first backoff delay after a transient error", &Config::retry_base));
+    k.push_back(dur_key("scheduler.retry_max", {"POSTSCHED_RETRY_MAX"}, "longest backoff delay",
+                        &Config::retry_max));
+    k.push_back(dur_key("scheduler.max_lateness", {"POSTSCHED_MAX_LATENESS"},
+                        "posts found later than this are skipped, not sent in a burst",
+                        &Config::max_lateness));
+    k.push_back(dur_key("scheduler.http_timeout", {"POSTSCHED_HTTP_TIMEOUT"},
+                        "default per-request HTTP timeout", &Config::http_timeout));
+    k.push_back(str_key("scheduler.timezone", {"POSTSCHED_TIMEZONE"},
+                        "zone for local times (default: the system zone)",
+                        &Config::default_timezone));
+    k.push_back(str_key("security.key_file", {"POSTSCHED_KEY_FILE"},
+                        "Fernet key file, one key per line, first encrypts", &Config::key_file));
+    KeySpec secret = str_key("security.secret_key", {"POSTSCHED_SECRET_KEY", "SECRET_KEY"},
+                             "encryption keys, comma-separated (environment only)",
+                             &Config::secret_key_env, true);
+    secret.file_allowed = false;
+    k.push_back(secret);
+    k.push_back(str_key("log.level", {"POSTSCHED_LOG_LEVEL"},
+                        "debug, info, warning, error or off", &Config::log_level));
+    k.back().set = [](Config& c, const std::string& v) {
+        static const char* k_levels[] = {"debug", "info", "warning", "error", "off"};
+        for (const char* l : k_levels)
+            if (v == l) {
+                c.log_level = v;
+                return std::string();
+            }
+        return quote(v) + " is not a log level (debug, info, warning, error, off)";
+    };
+    k.push_back(str_key("log.file", {"POSTSCHED_LOG_FILE"}, "log file (default: stderr)",
+                        &Config::log_file));
+    for (const auto& info : adapters::registry()) add_platform_keys(k, std::string(info.name));
+    return k;
+}
+
+std::string read_secret_file(const std::string& path, const std::string& key) {
+    std::ifstream in(path);
+    if (!in) throw Error(Exit::config, "key \"" + key + "\": cannot read file \"" + path + "\"");
+    std::string line;
+    std::getline(in, line);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    return line;
+}
+
+}  // namespace
+
+std::string_view KeySpec::type_name() const {
+    switch (type) {
+        case Type::string: return "a string";
+        case Type::integer: return "an integer";
+        case Type::duration: return "a duration string such as \"90s\"";
+        case Type::boolean: return "true or false";
+        case Type::path: return "a path";
+    }
+    return "a value";
+}
+
+const std::vector<KeySpec>& keys() {
+    static const std::vector<KeySpec> k_keys = build_keys();
+    return k_keys;
+}
+
+const KeySpec* find_key(std::string_view key) {
+    for (const auto& k : keys())
+        if (k.key == key) return &k;
+    return nullptr;
+}
+
+void resolve_platform_secrets(Config& c) {
+    for (auto& [name, p] : c.platforms) {
+        std::string key = "platforms." + name + ".client_secret";
+        if (!p.client_secret_env.empty()) {
+            const char* v = std::getenv(p.client_secret_env.c_str());
+            if (v && *v) p.client_secret = v;
+        }
+        if (p.client_secret.empty() && !p.client_secret_file.empty())
+            p.client_secret = read_secret_file(p.client_secret_file, key);
+    }
+}
+
+}  // namespace postsched::config

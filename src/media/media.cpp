@@ -1,0 +1,149 @@
+#include "media/media.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "core/errors.hpp"
+#include "net/http_client.hpp"
+
+namespace postsched::media {
+namespace {
+
+std::string human_bytes(std::size_t n) {
+    if (n >= 1024 * 1024 && n % (1024 * 1024) == 0) return std::to_string(n / 1024 / 1024) + " MiB";
+    if (n >= 1000 * 1000 && n % (1000 * 1000) == 0) return std::to_string(n / 1000 / 1000) + " MB";
+    return std::to_string(n) + " bytes";
+}
+
+std::string read_head(const std::string& path, std::size_t n) {
+    std::ifstream in(path, std::ios::binary);
+    std::string buf(n, '\0');
+    in.read(buf.data(), static_cast<std::streamsize>(n));
+    buf.resize(static_cast<std::size_t>(in.gcount()));
+    return buf;
+}
+
+std::string type_from_extension(std::string_view source) {
+    auto q = source.find_first_of("?#");
+    std::string path(source.substr(0, q));
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
+    if (ext == ".png") return "image/png";
+    if (ext == ".gif") return "image/gif";
+    if (ext == ".webp") return "image/webp";
+    if (ext == ".mp4" || ext == ".m4v") return "video/mp4";
+    if (ext == ".mov") return "video/quicktime";
+    return "";
+}
+
+void check_type(const std::string& type, const MediaRef& item,
+                const adapters::MediaRules& rules, const Account& account) {
+    if (rules.types.empty() || type.empty()) return;
+    if (std::find(rules.types.begin(), rules.types.end(), type) == rules.types.end()) {
+        std::string list;
+        for (const auto& t : rules.types) list += (list.empty() ? "" : ", ") + t;
+        throw Error(Exit::data, "media \"" + item.source + "\" is " + type + ", which " +
+                                    account.platform + " account \"" + account.name +
+                                    "\" does not take (accepted: " + list + ")");
+    }
+}
+
+}  // namespace
+
+bool is_url(std::string_view s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
+
+std::string sniff_content_type(std::string_view h) {
+    auto starts = [&](std::string_view magic, std::size_t at = 0) {
+        return h.size() >= at + magic.size() && h.substr(at, magic.size()) == magic;
+    };
+    if (starts("\xFF\xD8\xFF")) return "image/jpeg";
+    if (starts("\x89PNG\r\n\x1A\n")) return "image/png";
+    if (starts("GIF87a") || starts("GIF89a")) return "image/gif";
+    if (starts("RIFF") && starts("WEBP", 8)) return "image/webp";
+    if (starts("ftypqt", 4)) return "video/quicktime";
+    if (starts("ftyp", 4)) return "video/mp4";
+    return "";
+}
+
+void check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
+                       const Account& account) {
+    std::string who = account.platform + " account \"" + account.name + "\"";
+    if (!rules.supported)
+        throw Error(Exit::data, who + " takes no media (\"" + item.source + "\")");
+    if (is_url(item.source)) {
+        check_type(type_from_extension(item.source), item, rules, account);
+        return;
+    }
+    if (rules.urls_only)
+        throw Error(Exit::data, "media \"" + item.source + "\" is a local file, but " + who +
+                                    " only takes public https URLs (the platform fetches media "
+                                    "itself)");
+    std::error_code ec;
+    auto size = std::filesystem::file_size(item.source, ec);
+    if (ec || !std::ifstream(item.source))
+        throw Error(Exit::no_input, "media \"" + item.source + "\" cannot be read");
+    std::string type = sniff_content_type(read_head(item.source, 32));
+    if (type.empty())
+        throw Error(Exit::data, "media \"" + item.source +
+                                    "\" is not an image or video postsched recognises (JPEG, "
+                                    "PNG, GIF, WebP, MP4, MOV)");
+    check_type(type, item, rules, account);
+    if (size > rules.max_bytes)
+        throw Error(Exit::data, "media \"" + item.source + "\" is " + human_bytes(size) +
+                                    ", over the " + human_bytes(rules.max_bytes) + " limit of " +
+                                    who);
+}
+
+MediaCache::MediaCache(net::HttpClient& http, std::size_t max_bytes, Millis timeout)
+    : m_http(http), m_max_bytes(max_bytes), m_timeout(timeout) {}
+
+adapters::FetchedMedia MediaCache::get(const MediaRef& item) {
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_items.find(item.source);
+        if (it != m_items.end()) {
+            auto copy = *it->second;
+            copy.alt = item.alt;
+            return copy;
+        }
+    }
+    auto loaded = std::make_shared<adapters::FetchedMedia>(load(item));
+    std::lock_guard lock(m_mutex);
+    m_items.emplace(item.source, loaded);
+    return *loaded;
+}
+
+adapters::FetchedMedia MediaCache::load(const MediaRef& item) {
+    adapters::FetchedMedia m{item.source, item.alt, "", ""};
+    if (is_url(item.source)) {
+        net::HttpRequest req;
+        req.url = item.source;
+        req.timeout = m_timeout;
+        net::HttpResponse res;
+        try {
+            res = m_http.send(req);
+        } catch (const net::TransportError& e) {
+            throw Error(Exit::unavailable,
+                        "media \"" + net::redact_url(item.source, false) + "\": " + e.what());
+        }
+        if (res.status != 200)
+            throw Error(Exit::data, "media \"" + net::redact_url(item.source, false) +
+                                        "\": HTTP " + std::to_string(res.status));
+        m.bytes = std::move(res.body);
+    } else {
+        std::ifstream in(item.source, std::ios::binary);
+        if (!in) throw Error(Exit::no_input, "media \"" + item.source + "\" cannot be read");
+        m.bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    if (m.bytes.size() > m_max_bytes)
+        throw Error(Exit::data, "media \"" + item.source + "\" is " + human_bytes(m.bytes.size()) +
+                                    ", over the " + human_bytes(m_max_bytes) + " fetch limit");
+    m.content_type = sniff_content_type(std::string_view(m.bytes).substr(0, 32));
+    if (m.content_type.empty())
+        throw Error(Exit::data, "media \"" + item.source + "\" is not a recognised image or video");
+    return m;
+}
+
+}  // namespace postsched::media

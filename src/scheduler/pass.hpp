@@ -1,0 +1,87 @@
+#pragma once
+// One scheduling pass (design.md §5): recover expired leases, claim a batch,
+// publish through a bounded worker pool (one account's targets in order),
+// record each outcome in its own short transaction. The caller holds the
+// run lock.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "adapters/adapter.hpp"
+#include "config/config.hpp"
+#include "store/store.hpp"
+
+namespace postsched {
+namespace crypto {
+class Vault;
+}
+namespace net {
+class HttpClient;
+}
+namespace media {
+class MediaCache;
+}
+
+namespace scheduler {
+
+struct PassOptions {
+    int limit = 0;      // 0: config batch size
+    Millis budget{0};   // 0: config time budget
+    bool dry_run = false;
+};
+
+struct TargetResult {
+    std::string post_id;
+    std::string target_id;
+    std::string account;
+    std::string platform;
+    std::string status;  // the target's status after the pass
+    std::string url;
+    std::string error;
+};
+
+struct PassReport {
+    int recovered = 0;  // expired claims released + sending targets settled
+    int claimed = 0;
+    int posted = 0;
+    int failed = 0;
+    int deferred = 0;
+    int released = 0;
+    int unknown = 0;
+    int skipped_late = 0;
+    std::vector<TargetResult> results;
+    std::vector<store::Claimed> would_publish;  // dry run only
+};
+
+class Pass {
+public:
+    Pass(store::Store& store, const crypto::Vault& vault, const config::Config& config,
+         net::HttpClient& http, const Clock& clock);
+    ~Pass();
+    PassReport run(const PassOptions& options);
+
+private:
+    struct Work {
+        store::Claimed item;
+        bool settling;
+    };
+    adapters::Adapter& adapter_for(const std::string& platform);
+    void publish_all(std::vector<Work> work, const std::string& token, PassReport& report,
+                     std::chrono::steady_clock::time_point deadline);
+    TargetResult process(const Work& work, const std::string& token);
+    void count(PassReport& report, const TargetResult& r);
+
+    store::Store& m_store;
+    const crypto::Vault& m_vault;
+    const config::Config& m_config;
+    net::HttpClient& m_http;
+    const Clock& m_clock;
+    std::unique_ptr<media::MediaCache> m_media;
+    std::mutex m_mutex;
+    std::map<std::string, std::unique_ptr<adapters::Adapter>> m_adapters;
+};
+
+}  // namespace scheduler
+}  // namespace postsched

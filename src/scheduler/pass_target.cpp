@@ -1,0 +1,100 @@
+// The pass, one target at a time: prepare (decrypt, fetch media), mark
+// `sending`, call the adapter, record the outcome.
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "core/errors.hpp"
+#include "crypto/vault.hpp"
+#include "media/media.hpp"
+#include "scheduler/outcome_policy.hpp"
+#include "scheduler/pass.hpp"
+
+namespace postsched::scheduler {
+namespace {
+
+using Kind = adapters::Outcome::Kind;
+
+double jitter() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+RetryPolicy policy_of(const config::Config& c) {
+    return {c.max_attempts, c.retry_base, c.retry_max};
+}
+
+}  // namespace
+
+TargetResult Pass::process(const Work& work, const std::string& token) {
+    const auto& [target, post, account] = work.item;
+    TargetResult r{post.id, target.id, account.name, account.platform, "", "", ""};
+    Instant now = m_clock.now();
+    auto finish = [&](const adapters::Outcome& o, bool resuming) {
+        store::TargetUpdate u = target_update(o, target, policy_of(m_config), m_clock.now(),
+                                              resuming, jitter());
+        if (o.kind == Kind::auth_expired) {
+            m_store.set_account_flags(account.id, std::nullopt, true);
+            u.error_message = "account \"" + account.name +
+                              "\" needs reconnecting (its targets wait): " + o.message;
+            spdlog::error("{}", u.error_message);
+        }
+        if (o.kind == Kind::rate_limited || o.kind == Kind::paused) {
+            std::string kind = o.kind == Kind::paused ? "paused" : "rate_limited";
+            m_store.set_rate_limit({account.id, "publish", kind, u.next_attempt_at, o.message},
+                                   m_clock.now());
+        }
+        if (!m_store.record_outcome(target.id, token, u, m_clock.now()))
+            spdlog::warn("target {}: claim lost before recording (another runner took it over)",
+                         target.id);
+        r.status = std::string(to_string(u.status));
+        r.url = u.url;
+        r.error = u.error_message;
+        auto level = u.status == TargetStatus::posted    ? spdlog::level::info
+                     : u.status == TargetStatus::pending ? spdlog::level::info
+                                                         : spdlog::level::warn;
+        spdlog::log(level, "post {} → {} ({}): {}{}", post.id, account.name, account.platform,
+                    r.status, r.error.empty() ? (r.url.empty() ? "" : " " + r.url) : " — " + r.error);
+        return r;
+    };
+
+    adapters::PublishRequest req{account, "", post.id, target.id, post.parts, {}, post.options,
+                                 target.adapter_state, work.settling || target.attempts > 0 ||
+                                                           target.adapter_state != "{}"};
+    try {
+        if (!account.access_token_enc.empty())
+            req.access_token = m_vault.decrypt(account.access_token_enc,
+                                               "access token of account \"" + account.name + "\"");
+        for (const auto& m : post.media) req.media.push_back(m_media->get(m));
+    } catch (const Error& e) {
+        if (e.code() == Exit::no_perm || e.code() == Exit::config) throw;  // key problem: stop
+        Kind kind = e.code() == Exit::data || e.code() == Exit::no_input ? Kind::permanent
+                                                                         : Kind::transient;
+        if (work.settling) kind = Kind::unknown;  // cannot settle without the request
+        return finish(adapters::Outcome::failure(kind, e.what()), req.resuming);
+    }
+
+    Instant lease_until = now + m_config.lease;
+    if (!m_store.mark_sending(target.id, token, now, lease_until)) {
+        r.status = "lost";
+        spdlog::warn("target {}: claim lost before sending", target.id);
+        return r;
+    }
+    adapters::SaveState save = [&](const std::string& state) {
+        m_store.save_adapter_state(target.id, token, state);
+    };
+    adapters::Outcome outcome;
+    try {
+        auto& adapter = adapter_for(account.platform);
+        outcome = work.settling
+                      ? adapter.settle(req, save, target.sending_at.value_or(now))
+                      : adapter.publish(req, save);
+    } catch (const std::exception& e) {
+        // The request may have gone out: only a human (or the adapter's own
+        // settle on the next pass) can say.
+        outcome = adapters::Outcome::failure(Kind::unknown, std::string("adapter error: ") + e.what());
+    }
+    return finish(outcome, req.resuming);
+}
+
+}  // namespace postsched::scheduler

@@ -1,0 +1,261 @@
+// SqliteStore: posts and their targets.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "core/errors.hpp"
+#include "core/time_format.hpp"
+#include "store/sqlite_rows.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/sqlite_tx.hpp"
+
+namespace postsched::store {
+using namespace rows;
+namespace {
+
+void insert_target(SQLite::Database& db, const Target& t, Instant now) {
+    SQLite::Statement q(db,
+                        "INSERT INTO post_targets (id, post_id, account_id, status, "
+                        "next_attempt_at, adapter_state, created_at, updated_at) VALUES "
+                        "(?,?,?,?,?,?,?,?)");
+    q.bind(1, t.id);
+    q.bind(2, t.post_id);
+    q.bind(3, t.account_id);
+    q.bind(4, std::string(to_string(t.status)));
+    q.bind(5, format_instant(t.next_attempt_at));
+    q.bind(6, t.adapter_state);
+    q.bind(7, format_instant(now));
+    q.bind(8, format_instant(now));
+    q.exec();
+}
+
+bool is_id_prefix(std::string_view s) {
+    if (s.size() < 4) return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-')) return false;
+    return true;
+}
+
+}  // namespace
+
+void SqliteStore::add_post(const Post& p, const std::vector<Target>& targets) {
+    std::lock_guard lock(m_mutex);
+    guarded(m_path, [&] {
+        SqliteTx tx(*m_db);
+        if (p.idempotency_key) {
+            SQLite::Statement dup(*m_db, "SELECT id FROM scheduled_posts WHERE idempotency_key = ?");
+            dup.bind(1, *p.idempotency_key);
+            if (dup.executeStep())
+                throw Error(Exit::data, "idempotency key \"" + *p.idempotency_key +
+                                            "\" is already used by post " + text(dup, 0));
+        }
+        SQLite::Statement q(*m_db, std::string("INSERT INTO scheduled_posts (") + k_post_columns +
+                                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        q.bind(1, p.id);
+        q.bind(2, p.parts.empty() ? std::string() : p.parts[0]);
+        q.bind(3, parts_json(p));
+        q.bind(4, media_urls_json(p));
+        q.bind(5, media_alt_json(p));
+        q.bind(6, p.options);
+        q.bind(7, format_instant(p.scheduled_at));
+        q.bind(8, p.timezone);
+        q.bind(9, std::string(to_string(p.status)));
+        if (p.max_lateness)
+            q.bind(10, static_cast<int64_t>(p.max_lateness->count()));
+        else
+            q.bind(10);
+        if (p.idempotency_key)
+            q.bind(11, *p.idempotency_key);
+        else
+            q.bind(11);
+        q.bind(12, format_instant(p.created_at));
+        q.bind(13, format_instant(p.updated_at));
+        bind_opt(q, 14, p.approved_at);
+        q.exec();
+        for (const auto& t : targets) insert_target(*m_db, t, p.created_at);
+        tx.commit();
+    });
+}
+
+std::vector<TargetView> SqliteStore::targets_of(const std::string& post_id) {
+    std::vector<TargetView> out;
+    SQLite::Statement q(*m_db, "SELECT " + prefixed(k_target_columns, "t") +
+                                   ", (SELECT name FROM social_accounts a WHERE a.id = "
+                                   "t.account_id), (SELECT platform FROM social_accounts a "
+                                   "WHERE a.id = t.account_id) FROM post_targets t WHERE "
+                                   "t.post_id = ? ORDER BY t.id");
+    q.bind(1, post_id);
+    while (q.executeStep()) {
+        TargetView v;
+        static_cast<Target&>(v) = read_target(q);
+        v.account_name = text(q, 15);
+        v.platform = text(q, 16);
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+PostView SqliteStore::load_post_view(SQLite::Statement& row) {
+    PostView v;
+    v.post = read_post(row);
+    v.targets = targets_of(v.post.id);
+    return v;
+}
+
+std::optional<PostView> SqliteStore::get_post(std::string_view id_or_prefix) {
+    std::lock_guard lock(m_mutex);
+    return guarded(m_path, [&]() -> std::optional<PostView> {
+        if (!is_id_prefix(id_or_prefix)) return std::nullopt;
+        SQLite::Statement q(*m_db, std::string("SELECT ") + k_post_columns +
+                                       " FROM scheduled_posts WHERE id = ? OR (length(?) < 36 "
+                                       "AND substr(id, 1, length(?)) = ?) LIMIT 2");
+        std::string key(id_or_prefix);
+        for (int i = 1; i <= 4; ++i) q.bind(i, key);
+        if (!q.executeStep()) return std::nullopt;
+        PostView v = load_post_view(q);
+        if (q.executeStep())
+            throw Error(Exit::data, "post id prefix \"" + key + "\" is ambiguous: type more of it");
+        return v;
+    });
+}
+
+std::optional<PostView> SqliteStore::find_post_by_key(std::string_view key) {
+    std::lock_guard lock(m_mutex);
+    return guarded(m_path, [&]() -> std::optional<PostView> {
+        SQLite::Statement q(*m_db, std::string("SELECT ") + k_post_columns +
+                                       " FROM scheduled_posts WHERE idempotency_key = ?");
+        q.bind(1, std::string(key));
+        if (!q.executeStep()) return std::nullopt;
+        return load_post_view(q);
+    });
+}
+
+std::vector<PostView> SqliteStore::list_posts(const PostFilter& f) {
+    std::lock_guard lock(m_mutex);
+    return guarded(m_path, [&] {
+        std::string sql = "SELECT " + prefixed(k_post_columns, "p") +
+                          " FROM scheduled_posts p WHERE (?1 IS NULL OR p.status = ?1) AND (?2 IS "
+                          "NULL OR p.scheduled_at >= ?2) AND (?3 IS NULL OR p.scheduled_at < ?3) AND "
+                          "(?4 IS NULL AND ?5 IS NULL OR EXISTS (SELECT 1 FROM post_targets t "
+                          "JOIN social_accounts a ON a.id = t.account_id WHERE t.post_id = p.id "
+                          "AND (?4 IS NULL OR a.name = ?4) AND (?5 IS NULL OR t.status = ?5))) "
+                          "ORDER BY p.scheduled_at, p.id";
+        if (f.limit) sql += " LIMIT " + std::to_string(f.limit);
+        SQLite::Statement q(*m_db, sql);
+        if (f.status) q.bind(1, std::string(to_string(*f.status)));
+        bind_opt(q, 2, f.since);
+        bind_opt(q, 3, f.until);
+        bind_opt(q, 4, f.account_name);
+        if (f.target_status) q.bind(5, std::string(to_string(*f.target_status)));
+        std::vector<PostView> out;
+        while (q.executeStep()) out.push_back(load_post_view(q));
+        return out;
+    });
+}
+
+bool SqliteStore::update_unsent_post(const Post& p, const std::vector<Target>* targets,
+                                     Instant now) {
+    std::lock_guard lock(m_mutex);
+    return guarded(m_path, [&] {
+        SqliteTx tx(*m_db);
+        SQLite::Statement busy(*m_db,
+                               "SELECT 1 FROM scheduled_posts WHERE id = ? AND (status NOT IN "
+                               "('draft','pending') OR EXISTS (SELECT 1 FROM post_targets WHERE "
+                               "post_id = ? AND status NOT IN ('pending','cancelled')))");
+        busy.bind(1, p.id);
+        busy.bind(2, p.id);
+        if (busy.executeStep()) return false;
+        SQLite::Statement q(*m_db,
+                            "UPDATE scheduled_posts SET content = ?, parts = ?, media_urls = ?, "
+                            "media_alt = ?, options = ?, scheduled_at = ?, timezone = ?, "
+                            "max_lateness_ms = ?, updated_at = ? WHERE id = ?");
+        q.bind(1, p.parts.empty() ? std::string() : p.parts[0]);
+        q.bind(2, parts_json(p));
+        q.bind(3, media_urls_json(p));
+        q.bind(4, media_alt_json(p));
+        q.bind(5, p.options);
+        q.bind(6, format_instant(p.scheduled_at));
+        q.bind(7, p.timezone);
+        if (p.max_lateness)
+            q.bind(8, static_cast<int64_t>(p.max_lateness->count()));
+        else
+            q.bind(8);
+        q.bind(9, format_instant(now));
+        q.bind(10, p.id);
+        if (q.exec() != 1) return false;
+        if (targets) {
+            SQLite::Statement del(*m_db, "DELETE FROM post_targets WHERE post_id = ?");
+            del.bind(1, p.id);
+            del.exec();
+            for (const auto& t : *targets) insert_target(*m_db, t, now);
+        } else {
+            SQLite::Statement due(*m_db,
+                                  "UPDATE post_targets SET next_attempt_at = ?, updated_at = ? "
+                                  "WHERE post_id = ? AND status = 'pending'");
+            due.bind(1, format_instant(p.scheduled_at));
+            due.bind(2, format_instant(now));
+            due.bind(3, p.id);
+            due.exec();
+        }
+        tx.commit();
+        return true;
+    });
+}
+
+bool SqliteStore::approve_post(std::string_view post_id, Instant now) {
+    std::lock_guard lock(m_mutex);
+    return guarded(m_path, [&] {
+        SQLite::Statement q(*m_db,
+                            "UPDATE scheduled_posts SET status = 'pending', approved_at = ?, "
+                            "updated_at = ? WHERE id = ? AND status = 'draft'");
+        q.bind(1, format_instant(now));
+        q.bind(2, format_instant(now));
+        q.bind(3, std::string(post_id));
+        return q.exec() == 1;
+    });
+}
+
+int SqliteStore::cancel_post(std::string_view post_id, Instant now) {
+    std::lock_guard lock(m_mutex);
+    return guarded(m_path, [&] {
+        SqliteTx tx(*m_db);
+        SQLite::Statement q(*m_db,
+                            "UPDATE post_targets SET status = 'cancelled', updated_at = ?, "
+                            "claim_token = NULL, claimed_until = NULL WHERE post_id = ? AND "
+                            "status = 'pending'");
+        q.bind(1, format_instant(now));
+        q.bind(2, std::string(post_id));
+        int n = q.exec();
+        SQLite::Statement draft(*m_db,
+                                "UPDATE scheduled_posts SET status = 'cancelled', updated_at = ? "
+                                "WHERE id = ? AND status = 'draft'");
+        draft.bind(1, format_instant(now));
+        draft.bind(2, std::string(post_id));
+        draft.exec();
+        settle_post(std::string(post_id), now);
+        tx.commit();
+        return n;
+    });
+}
+
+void SqliteStore::settle_post(const std::string& post_id, Instant now) {
+    SQLite::Statement q(*m_db,
+                        "SELECT SUM(status IN ('pending','claimed','sending')), "
+                        "SUM(status = 'posted'), SUM(status = 'cancelled'), COUNT(*) FROM "
+                        "post_targets WHERE post_id = ?");
+    q.bind(1, post_id);
+    q.executeStep();
+    int open = q.getColumn(0).getInt(), posted = q.getColumn(1).getInt();
+    int cancelled = q.getColumn(2).getInt(), total = q.getColumn(3).getInt();
+    if (open > 0) return;
+    std::string status = posted > 0                                ? "posted"
+                         : (total == 0 || cancelled == total) ? "cancelled"
+                                                                   : "failed";
+    SQLite::Statement u(*m_db,
+                        "UPDATE scheduled_posts SET status = ?, updated_at = ? WHERE id = ? AND "
+                        "status IN ('pending','posting','draft')");
+    u.bind(1, status);
+    u.bind(2, format_instant(now));
+    u.bind(3, post_id);
+    u.exec();
+}
+
+}  // namespace postsched::store

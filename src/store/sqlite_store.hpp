@@ -1,0 +1,81 @@
+#pragma once
+// SQLite implementation of Store: one connection in WAL mode guarded by a
+// mutex (statements are short; HTTP never happens under it), write
+// transactions BEGIN IMMEDIATE so concurrent runners serialise cleanly.
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace postsched::store {
+
+class SqliteStore final : public Store {
+public:
+    // Opens (creating when missing) the database file at `path`.
+    explicit SqliteStore(const std::string& path);
+    ~SqliteStore() override;
+
+    int latest_version() const override;
+    std::vector<AppliedMigration> applied_migrations() override;
+    int migrate() override;
+    void require_current_schema() override;
+
+    void add_account(const Account& account) override;
+    std::optional<Account> find_account(std::string_view name) override;
+    std::vector<Account> list_accounts() override;
+    void set_account_flags(std::string_view account_id, std::optional<bool> active,
+                           std::optional<bool> needs_reconnect) override;
+    int count_unsent_targets(std::string_view account_id) override;
+    void remove_account(std::string_view account_id, Instant now) override;
+
+    void add_post(const Post& post, const std::vector<Target>& targets) override;
+    std::optional<PostView> get_post(std::string_view id_or_prefix) override;
+    std::optional<PostView> find_post_by_key(std::string_view idempotency_key) override;
+    std::vector<PostView> list_posts(const PostFilter& filter) override;
+    bool update_unsent_post(const Post& post, const std::vector<Target>* targets,
+                            Instant now) override;
+    bool approve_post(std::string_view post_id, Instant now) override;
+    int cancel_post(std::string_view post_id, Instant now) override;
+
+    int release_expired_claims(Instant now) override;
+    std::vector<Claimed> take_expired_sending(Instant now, Instant lease_until,
+                                              const std::string& token, int limit) override;
+    ClaimResult claim_due(Instant now, int limit, Instant lease_until, const std::string& token,
+                          Millis default_lateness) override;
+    std::vector<Claimed> peek_due(Instant now, int limit) override;
+    bool mark_sending(std::string_view target_id, const std::string& token, Instant now,
+                      Instant lease_until) override;
+    void save_adapter_state(std::string_view target_id, const std::string& token,
+                            const std::string& state_json) override;
+    bool record_outcome(std::string_view target_id, const std::string& token,
+                        const TargetUpdate& update, Instant now) override;
+    int release_claims(const std::string& token) override;
+
+    void set_rate_limit(const RateLimit& limit, Instant now) override;
+    std::vector<RateLimit> active_rate_limits(Instant now) override;
+
+    void begin_run(const RunRecord& run) override;
+    void finish_run(const RunRecord& run) override;
+    std::optional<RunRecord> last_run() override;
+
+private:
+    class WriteTx;
+    int current_version();
+    std::vector<TargetView> targets_of(const std::string& post_id);
+    std::vector<Claimed> load_claimed(const std::vector<std::string>& target_ids);
+    std::vector<std::string> due_ids(const std::string& now, int limit);
+    void settle_post(const std::string& post_id, Instant now);
+    PostView load_post_view(SQLite::Statement& row);
+
+    std::string m_path;
+    std::unique_ptr<SQLite::Database> m_db;
+    std::mutex m_mutex;
+};
+
+}  // namespace postsched::store

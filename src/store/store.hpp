@@ -1,0 +1,168 @@
+#pragma once
+// The Store interface: all state lives behind it (design.md §3–5). SqliteStore
+// implements it now; PostgresStore follows with the same contract tests.
+// Every method is one short transaction and never holds it across I/O that
+// is not the database's. Methods are safe to call from several threads.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/model.hpp"
+
+namespace postsched::store {
+
+struct AppliedMigration {
+    int version;
+    std::string name;
+    std::string applied_at;
+};
+
+struct TargetView : Target {
+    std::string account_name;
+    std::string platform;
+};
+
+struct PostView {
+    Post post;
+    std::vector<TargetView> targets;
+};
+
+struct PostFilter {
+    std::optional<PostStatus> status;
+    std::optional<TargetStatus> target_status;
+    std::string account_name;
+    std::optional<Instant> since;  // scheduled_at >= since
+    std::optional<Instant> until;  // scheduled_at < until
+    std::size_t limit = 0;         // 0: no limit
+};
+
+// Everything a worker needs to publish one target.
+struct Claimed {
+    Target target;
+    Post post;
+    Account account;
+};
+
+// How the pass settles one target after its adapter answered.
+struct TargetUpdate {
+    TargetStatus status = TargetStatus::pending;
+    std::string platform_post_id;
+    std::string url;
+    std::string error_message;
+    std::string error_kind;
+    std::optional<Instant> next_attempt_at;  // for status pending
+    bool count_attempt = false;              // a failed request counts toward max attempts
+    std::optional<Instant> posted_at;
+};
+
+struct RateLimit {
+    std::string scope;  // account id, or "app:<platform>"
+    std::string bucket;
+    std::string kind;   // rate_limited | paused
+    std::optional<Instant> reset_at;
+    std::string reason;
+};
+
+struct RunRecord {
+    std::string id;
+    std::string host;
+    long pid = 0;
+    Instant started_at{};
+    std::optional<Instant> finished_at;
+    int claimed = 0, posted = 0, failed = 0, deferred = 0, released = 0, unknown = 0;
+};
+
+struct ClaimResult {
+    std::vector<Claimed> claimed;
+    int skipped_late = 0;  // due targets later than their max lateness, now `skipped`
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // ---- schema ----
+    // The highest migration this binary knows.
+    virtual int latest_version() const = 0;
+    virtual std::vector<AppliedMigration> applied_migrations() = 0;
+    // Applies pending migrations, each in its own transaction; returns how
+    // many. Throws Error(Exit::software) when the store is newer than us.
+    virtual int migrate() = 0;
+    // Throws Error(Exit::config) unless the store is at latest_version().
+    virtual void require_current_schema() = 0;
+
+    // ---- accounts ----
+    // Throws Error(Exit::data) when the name is taken.
+    virtual void add_account(const Account& account) = 0;
+    virtual std::optional<Account> find_account(std::string_view name) = 0;
+    virtual std::vector<Account> list_accounts() = 0;
+    // Sets is_active and/or needs_reconnect (nullopt: unchanged).
+    virtual void set_account_flags(std::string_view account_id, std::optional<bool> active,
+                                   std::optional<bool> needs_reconnect) = 0;
+    // Targets of the account that are pending, claimed or sending.
+    virtual int count_unsent_targets(std::string_view account_id) = 0;
+    // Deletes the account with its targets (sent or not) and rate limits, then
+    // settles its unsettled posts on their remaining targets (none left:
+    // cancelled). Callers refuse first when unsent targets exist (no --force).
+    virtual void remove_account(std::string_view account_id, Instant now) = 0;
+
+    // ---- posts ----
+    // Inserts a post and its targets in one transaction. Throws Error(Exit::data)
+    // naming the key when the idempotency key is taken.
+    virtual void add_post(const Post& post, const std::vector<Target>& targets) = 0;
+    // By full id or a unique prefix; throws Error(Exit::data) when ambiguous.
+    virtual std::optional<PostView> get_post(std::string_view id_or_prefix) = 0;
+    virtual std::optional<PostView> find_post_by_key(std::string_view idempotency_key) = 0;
+    virtual std::vector<PostView> list_posts(const PostFilter& filter) = 0;
+    // Replaces content/time/media/options and (when given) the target accounts
+    // of a post none of whose targets has been claimed or sent. Returns false
+    // (changing nothing) when that no longer holds.
+    virtual bool update_unsent_post(const Post& post, const std::vector<Target>* targets,
+                                    Instant now) = 0;
+    // Sets the post's status draft→pending (approve). False when not a draft.
+    virtual bool approve_post(std::string_view post_id, Instant now) = 0;
+    // Cancels every target not yet claimed or sent and settles the post.
+    // Returns the number of targets cancelled.
+    virtual int cancel_post(std::string_view post_id, Instant now) = 0;
+
+    // ---- the pass ----
+    // Expired `claimed` leases go back to `pending` (nothing was sent).
+    virtual int release_expired_claims(Instant now) = 0;
+    // Takes over expired `sending` targets for settlement under `token`.
+    virtual std::vector<Claimed> take_expired_sending(Instant now, Instant lease_until,
+                                                      const std::string& token, int limit) = 0;
+    // Atomically claims up to `limit` due targets; due targets later than
+    // their post's max lateness (default `default_lateness`) become `skipped`.
+    virtual ClaimResult claim_due(Instant now, int limit, Instant lease_until,
+                                  const std::string& token, Millis default_lateness) = 0;
+    // What claim_due would take now, changing nothing (run --dry-run).
+    virtual std::vector<Claimed> peek_due(Instant now, int limit) = 0;
+    // claimed → sending just before the request; false when the claim was lost.
+    virtual bool mark_sending(std::string_view target_id, const std::string& token, Instant now,
+                              Instant lease_until) = 0;
+    virtual void save_adapter_state(std::string_view target_id, const std::string& token,
+                                    const std::string& state_json) = 0;
+    // Records the outcome and settles the post, in one transaction; false
+    // when the claim was lost (another runner owns the target now).
+    virtual bool record_outcome(std::string_view target_id, const std::string& token,
+                                const TargetUpdate& update, Instant now) = 0;
+    // Claimed (not yet sending) targets of `token` go back to pending.
+    virtual int release_claims(const std::string& token) = 0;
+
+    virtual void set_rate_limit(const RateLimit& limit, Instant now) = 0;
+    virtual std::vector<RateLimit> active_rate_limits(Instant now) = 0;
+
+    virtual void begin_run(const RunRecord& run) = 0;
+    virtual void finish_run(const RunRecord& run) = 0;
+    virtual std::optional<RunRecord> last_run() = 0;
+};
+
+// Opens the store named by a URL (sqlite:///path, postgresql://…). Throws
+// Error(Exit::config) for an unknown scheme, Exit::unavailable when it
+// cannot be reached.
+std::unique_ptr<Store> open_store(const std::string& url);
+
+}  // namespace postsched::store

@@ -1,0 +1,502 @@
+// The fake Mastodon server: routes, auth, validation, idempotency and faults.
+#include "fakes/fake_mastodon.hpp"
+
+#include <httplib.h>
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include "fakes/fake_mastodon_internal.hpp"
+
+namespace postsched::fakes {
+namespace {
+
+using nlohmann::json;
+using namespace mastodon_rules;
+
+constexpr int k_rate_limit = 300;
+const char* const k_not_found = "Record not found";
+
+struct FakeAccount {
+    std::string token;
+    std::string id;
+    std::string username;
+    std::vector<std::string> scopes;
+};
+
+// Hierarchical scopes: "write" covers "write:statuses".
+bool has_scope(const std::vector<std::string>& granted, const std::string& needed) {
+    for (const auto& scope : granted) {
+        if (scope == needed || needed.starts_with(scope + ":")) return true;
+    }
+    return false;
+}
+
+void answer(httplib::Response& res, int status, const std::string& body) {
+    res.status = status;
+    res.set_content(body, "application/json; charset=utf-8");
+}
+
+void error(httplib::Response& res, int status, const std::string& message) {
+    answer(res, status, json{{"error", message}}.dump());
+}
+
+bool is_image(const std::string& type) {
+    return type == "image/jpeg" || type == "image/png" || type == "image/gif" ||
+           type == "image/webp";
+}
+
+bool is_video(const std::string& type) {
+    return type == "video/mp4" || type == "video/webm" || type == "video/quicktime";
+}
+
+std::string field(const httplib::Request& req, const std::string& name) {
+    if (req.has_file(name)) return req.get_file_value(name).content;
+    return req.get_param_value(name);
+}
+
+// POST /api/v1/statuses parameters from a JSON, form or multipart body.
+struct StatusParams {
+    std::string status, in_reply_to_id, visibility, spoiler_text, language;
+    bool sensitive = false;
+    std::vector<std::string> media_ids;
+};
+
+std::optional<StatusParams> params_from_json(const std::string& body) {
+    const json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    StatusParams p;
+    const auto text = [&](const char* key) {
+        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+    };
+    p.status = text("status");
+    p.in_reply_to_id = text("in_reply_to_id");
+    p.visibility = text("visibility");
+    p.spoiler_text = text("spoiler_text");
+    p.language = text("language");
+    p.sensitive = j.value("sensitive", false);
+    if (j.contains("media_ids")) {
+        if (!j["media_ids"].is_array()) return std::nullopt;
+        for (const auto& id : j["media_ids"]) {
+            p.media_ids.push_back(id.is_string() ? id.get<std::string>() : id.dump());
+        }
+    }
+    return p;
+}
+
+std::optional<StatusParams> read_status_params(const httplib::Request& req) {
+    const std::string type = req.get_header_value("Content-Type");
+    if (type.starts_with("application/json")) return params_from_json(req.body);
+    if (!type.starts_with("application/x-www-form-urlencoded") && !req.is_multipart_form_data()) {
+        return std::nullopt;
+    }
+    StatusParams p;
+    p.status = field(req, "status");
+    p.in_reply_to_id = field(req, "in_reply_to_id");
+    p.visibility = field(req, "visibility");
+    p.spoiler_text = field(req, "spoiler_text");
+    p.language = field(req, "language");
+    p.sensitive = field(req, "sensitive") == "true";
+    for (std::size_t i = 0; i < req.get_param_value_count("media_ids[]"); ++i) {
+        p.media_ids.push_back(req.get_param_value("media_ids[]", i));
+    }
+    for (auto [it, end] = req.files.equal_range("media_ids[]"); it != end; ++it) {
+        p.media_ids.push_back(it->second.content);
+    }
+    return p;
+}
+
+}  // namespace
+
+struct FakeMastodon::Impl {
+    httplib::Server server;
+    std::thread thread;
+    int port = -1;
+
+    mutable std::mutex mutex;
+    std::function<Instant()> now = [] {
+        return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
+    };
+    std::size_t max_characters = 500;
+    int video_polls = 2;
+    Millis idempotency_ttl = std::chrono::hours(1);
+    bool instance_v2 = true;
+    std::map<std::string, FakeAccount> accounts;  // by token
+    std::vector<FakeStatus> statuses;
+    std::vector<FakeMedia> media;
+    struct Remembered {
+        std::string status_id;
+        Instant at;
+    };
+    std::map<std::string, Remembered> idempotency;  // "<account id>:<key>"
+    std::map<std::string, std::deque<FakeFault>> faults;
+    std::map<std::string, int> counts;
+    std::vector<std::string> log;
+    long long next_id = 109000000000000001;
+
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port); }
+    std::string new_id() { return std::to_string(next_id++); }
+
+    const FakeAccount* account_by_id(const std::string& id) const {
+        for (const auto& [token, account] : accounts) {
+            if (account.id == id) return &account;
+        }
+        return nullptr;
+    }
+
+    // Under the lock. nullptr after answering 401/403.
+    const FakeAccount* authorize(const httplib::Request& req, httplib::Response& res,
+                                 const std::vector<std::string>& any_of_scopes) {
+        const std::string header = req.get_header_value("Authorization");
+        const auto it = header.starts_with("Bearer ") ? accounts.find(header.substr(7)) : accounts.end();
+        if (it == accounts.end()) {
+            error(res, 401, "The access token is invalid");
+            return nullptr;
+        }
+        const int used = counts["authorized"]++;
+        res.set_header("X-RateLimit-Limit", std::to_string(k_rate_limit));
+        res.set_header("X-RateLimit-Remaining", std::to_string(std::max(0, k_rate_limit - used - 1)));
+        res.set_header("X-RateLimit-Reset", iso_micro(now() + std::chrono::minutes(5)));
+        for (const auto& scope : any_of_scopes) {
+            if (has_scope(it->second.scopes, scope)) return &it->second;
+        }
+        error(res, 403, "This action is outside the authorized scopes");
+        return nullptr;
+    }
+
+    std::optional<FakeFault> begin(const std::string& route) {
+        std::lock_guard lock(mutex);
+        ++counts[route];
+        log.push_back(route);
+        auto& queue = faults[route];
+        if (queue.empty()) return std::nullopt;
+        FakeFault fault = queue.front();
+        queue.pop_front();
+        return fault;
+    }
+
+    void route(bool post, const std::string& pattern, const std::string& name,
+               httplib::Server::Handler inner) {
+        auto handler = [this, name, inner](const httplib::Request& req, httplib::Response& res) {
+            const std::optional<FakeFault> fault = begin(name);
+            const bool handle = !fault || fault->create || fault->action == FakeFault::Action::delay;
+            if (handle) inner(req, res);
+            if (fault) apply(*fault, res);
+        };
+        if (post) {
+            server.Post(pattern, handler);
+        } else {
+            server.Get(pattern, handler);
+        }
+    }
+
+    static void apply(const FakeFault& fault, httplib::Response& res) {
+        switch (fault.action) {
+            case FakeFault::Action::answer:
+                res.headers.clear();
+                for (const auto& [name, value] : fault.headers) res.set_header(name, value);
+                answer(res, fault.status, fault.body);
+                break;
+            case FakeFault::Action::delay:
+                std::this_thread::sleep_for(fault.delay);
+                break;
+            case FakeFault::Action::drop:
+                // Headers go out, then the body never comes: the connection closes.
+                res.status = 200;
+                res.set_content_provider(
+                    64, "application/json",
+                    [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+                break;
+            case FakeFault::Action::malformed:
+                answer(res, 200, R"({"id":"1090","url":"ht)");
+                break;
+        }
+    }
+
+    void serve_verify(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        const FakeAccount* account = authorize(req, res, {"profile", "read:accounts"});
+        if (!account) return;
+        answer(res, 200,
+               json{{"id", account->id},
+                    {"username", account->username},
+                    {"acct", account->username},
+                    {"display_name", "Display " + account->username},
+                    {"url", base_url() + "/@" + account->username}}
+                   .dump());
+    }
+
+    void serve_instance(bool v2, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        if (v2 && !instance_v2) return error(res, 404, k_not_found);
+        if (!v2 && !instance_v2) {
+            return answer(res, 200, json{{"uri", "127.0.0.1"}, {"max_toot_chars", max_characters}}.dump());
+        }
+        const json configuration = {
+            {"statuses",
+             {{"max_characters", max_characters},
+              {"max_media_attachments", 4},
+              {"characters_reserved_per_url", 23}}},
+            {"media_attachments",
+             {{"supported_mime_types",
+               {"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "video/webm"}},
+              {"image_size_limit", 16777216},
+              {"video_size_limit", 103809024},
+              {"description_limit", 1500}}}};
+        answer(res, 200, json{{"domain", "127.0.0.1"}, {"configuration", configuration}}.dump());
+    }
+
+    void serve_upload(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        const FakeAccount* account = authorize(req, res, {"write:media"});
+        if (!account) return;
+        const char* invalid = "Validation failed: File content type is invalid, File is invalid";
+        if (!req.is_multipart_form_data() || !req.has_file("file")) return error(res, 422, invalid);
+        const auto file = req.get_file_value("file");
+        const bool video = is_video(file.content_type);
+        if (file.content.empty() || (!video && !is_image(file.content_type))) {
+            return error(res, 422, invalid);
+        }
+        FakeMedia item{new_id(),
+                       account->id,
+                       file.content_type,
+                       file.filename,
+                       req.has_file("description") ? req.get_file_value("description").content : "",
+                       file.content.size(),
+                       video ? video_polls : 0};
+        media.push_back(item);
+        answer(res, video ? 202 : 200, media_json(item, base_url(), !video));
+    }
+
+    void serve_media_poll(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        const FakeAccount* account = authorize(req, res, {"write:media"});
+        if (!account) return;
+        for (auto& item : media) {
+            if (item.id != req.matches[1] || item.account_id != account->id) continue;
+            if (item.polls_left > 0) --item.polls_left;
+            const bool ready = item.polls_left == 0;
+            return answer(res, ready ? 200 : 206, media_json(item, base_url(), ready));
+        }
+        error(res, 404, k_not_found);
+    }
+
+    // Mastodon's PostStatusService order: reply target, idempotency, media, text.
+    void serve_status(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        const FakeAccount* account = authorize(req, res, {"write:statuses"});
+        if (!account) return;
+        const auto params = read_status_params(req);
+        if (!params) return error(res, 422, "Validation failed: the request body cannot be read");
+        if (!params->in_reply_to_id.empty() && !find_status(params->in_reply_to_id)) {
+            return error(res, 404, k_not_found);
+        }
+        const std::string key = req.get_header_value("Idempotency-Key");
+        const std::string memo = account->id + ":" + key;
+        if (const auto it = idempotency.find(memo); !key.empty() && it != idempotency.end()) {
+            if (now() - it->second.at < idempotency_ttl) {
+                return answer(res, 200, status_json(*find_status(it->second.status_id), base_url(),
+                                                    account->username));
+            }
+            idempotency.erase(it);
+        }
+        if (const std::string why = invalid_status(*params, *account); !why.empty()) {
+            return error(res, 422, why);
+        }
+        FakeStatus status{new_id(), account->id, params->status, params->spoiler_text,
+                          params->visibility.empty() ? "public" : params->visibility,
+                          params->language, params->sensitive, params->in_reply_to_id,
+                          params->media_ids, key, now()};
+        statuses.push_back(status);
+        if (!key.empty()) idempotency[memo] = {status.id, now()};
+        answer(res, 200, status_json(status, base_url(), account->username));
+    }
+
+    const FakeStatus* find_status(const std::string& id) const {
+        for (const auto& status : statuses) {
+            if (status.id == id) return &status;
+        }
+        return nullptr;
+    }
+
+    std::string invalid_status(const StatusParams& p, const FakeAccount& account) const {
+        if (p.media_ids.size() > 4) return "Validation failed: You can attach up to 4 files";
+        for (const auto& id : p.media_ids) {
+            const auto it = std::find_if(media.begin(), media.end(), [&](const FakeMedia& m) {
+                return m.id == id && m.account_id == account.id;
+            });
+            if (it == media.end()) return "Validation failed: Media " + id + " not found";
+            if (it->polls_left > 0) {
+                return "Cannot attach files that have not finished processing. Try again in a "
+                       "moment!";
+            }
+        }
+        const bool blank = p.status.find_first_not_of(" \t\r\n") == std::string::npos;
+        if (blank && p.media_ids.empty()) return "Validation failed: Text can't be blank";
+        if (!p.visibility.empty() && p.visibility != "public" && p.visibility != "unlisted" &&
+            p.visibility != "private" && p.visibility != "direct") {
+            return "Validation failed: Visibility is not included in the list";
+        }
+        if (status_length(p.spoiler_text, p.status) > max_characters) {
+            return "Validation failed: Text character limit of " + std::to_string(max_characters) +
+                   " exceeded";
+        }
+        return {};
+    }
+
+    void serve_account_statuses(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        if (!authorize(req, res, {"read:statuses"})) return;
+        const FakeAccount* owner = account_by_id(req.matches[1]);
+        if (!owner) return error(res, 404, k_not_found);
+        std::size_t limit = 20;
+        if (req.has_param("limit")) limit = std::min<std::size_t>(40, std::stoul(req.get_param_value("limit")));
+        json list = json::array();
+        for (auto it = statuses.rbegin(); it != statuses.rend() && list.size() < limit; ++it) {
+            if (it->account_id == owner->id) list.push_back(json::parse(status_json(*it, base_url(), owner->username)));
+        }
+        answer(res, 200, list.dump());
+    }
+
+    void add_routes() {
+        using R = const httplib::Request&;
+        using W = httplib::Response&;
+        route(false, "/api/v1/accounts/verify_credentials", k_verify, [this](R q, W s) { serve_verify(q, s); });
+        route(false, "/api/v2/instance", k_instance_v2, [this](R, W s) { serve_instance(true, s); });
+        route(false, "/api/v1/instance", k_instance_v1, [this](R, W s) { serve_instance(false, s); });
+        route(true, "/api/v2/media", k_media, [this](R q, W s) { serve_upload(q, s); });
+        route(false, R"(/api/v1/media/(\w+))", k_media_poll, [this](R q, W s) { serve_media_poll(q, s); });
+        route(true, "/api/v1/statuses", k_statuses, [this](R q, W s) { serve_status(q, s); });
+        route(false, R"(/api/v1/accounts/(\w+)/statuses)", k_account_statuses,
+              [this](R q, W s) { serve_account_statuses(q, s); });
+    }
+};
+
+FakeMastodon::FakeMastodon() : m_impl(std::make_unique<Impl>()) {
+    m_impl->server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+    m_impl->add_routes();
+    m_impl->port = m_impl->server.bind_to_any_port("127.0.0.1");
+    if (m_impl->port <= 0) throw std::runtime_error("fake mastodon: cannot bind 127.0.0.1");
+    // The socket already listens, so clients may connect before this runs.
+    m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
+}
+
+FakeMastodon::~FakeMastodon() {
+    m_impl->server.stop();
+    if (m_impl->thread.joinable()) m_impl->thread.join();
+}
+
+std::string FakeMastodon::base_url() const { return m_impl->base_url(); }
+int FakeMastodon::port() const { return m_impl->port; }
+
+void FakeMastodon::add_account(const std::string& token, const std::string& id,
+                               const std::string& username, std::vector<std::string> scopes) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->accounts[token] = {token, id, username, std::move(scopes)};
+}
+
+void FakeMastodon::set_clock(std::function<Instant()> now) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->now = std::move(now);
+}
+
+void FakeMastodon::set_max_characters(std::size_t max) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->max_characters = max;
+}
+
+void FakeMastodon::set_video_polls(int polls_before_ready) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->video_polls = polls_before_ready;
+}
+
+void FakeMastodon::set_idempotency_ttl(Millis ttl) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->idempotency_ttl = ttl;
+}
+
+void FakeMastodon::set_instance_v2(bool available) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->instance_v2 = available;
+}
+
+void FakeMastodon::inject(const std::string& route, FakeFault fault, int times) {
+    std::lock_guard lock(m_impl->mutex);
+    for (int i = 0; i < times; ++i) m_impl->faults[route].push_back(fault);
+}
+
+void FakeMastodon::fail_statuses(int status, std::string body, int times) {
+    FakeFault fault;
+    fault.status = status;
+    fault.body = std::move(body);
+    inject(k_statuses, fault, times);
+}
+
+void FakeMastodon::rate_limit_statuses(const std::string& reset_iso, int times) {
+    FakeFault fault;
+    fault.status = 429;
+    fault.body = R"({"error":"Too many requests"})";
+    fault.headers = {{"X-RateLimit-Limit", "300"},
+                     {"X-RateLimit-Remaining", "0"},
+                     {"X-RateLimit-Reset", reset_iso}};
+    inject(k_statuses, fault, times);
+}
+
+void FakeMastodon::delay_statuses(Millis delay, int times) {
+    FakeFault fault;
+    fault.action = FakeFault::Action::delay;
+    fault.delay = delay;
+    fault.create = true;
+    inject(k_statuses, fault, times);
+}
+
+void FakeMastodon::drop_statuses(bool create, int times) {
+    FakeFault fault;
+    fault.action = FakeFault::Action::drop;
+    fault.create = create;
+    inject(k_statuses, fault, times);
+}
+
+void FakeMastodon::malformed_statuses(bool create, int times) {
+    FakeFault fault;
+    fault.action = FakeFault::Action::malformed;
+    fault.create = create;
+    inject(k_statuses, fault, times);
+}
+
+std::string FakeMastodon::seed_status(FakeStatus status) {
+    std::lock_guard lock(m_impl->mutex);
+    if (status.id.empty()) status.id = m_impl->new_id();
+    m_impl->statuses.push_back(status);
+    return status.id;
+}
+
+std::vector<FakeStatus> FakeMastodon::statuses() const {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->statuses;
+}
+
+std::vector<FakeMedia> FakeMastodon::media() const {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->media;
+}
+
+int FakeMastodon::status_requests() const { return requests(k_statuses); }
+
+int FakeMastodon::requests(const std::string& route) const {
+    std::lock_guard lock(m_impl->mutex);
+    const auto it = m_impl->counts.find(route);
+    return it == m_impl->counts.end() ? 0 : it->second;
+}
+
+std::vector<std::string> FakeMastodon::request_log() const {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->log;
+}
+
+}  // namespace postsched::fakes
