@@ -91,7 +91,17 @@ PassReport Pass::run(const PassOptions& options) {
     if (report.skipped_late > 0)
         spdlog::warn("{} due target(s) were later than their maximum lateness and were skipped",
                      report.skipped_late);
-    publish_all(std::move(work), token, report, deadline);
+    try {
+        publish_all(std::move(work), token, report, deadline);
+    } catch (...) {
+        // A problem no target can get past (wrong key): give every claim back
+        // so the next pass, with the problem fixed, takes them at once.
+        report.released = m_store.release_claims(token);
+        run.finished_at = m_clock.now();
+        run.released = report.released;
+        m_store.finish_run(run);
+        throw;
+    }
     report.released = m_store.release_claims(token);
     run.finished_at = m_clock.now();
     run.claimed = report.claimed;
@@ -110,16 +120,24 @@ void Pass::publish_all(std::vector<Work> work, const std::string& token, PassRep
     for (const auto& w : work) items.push_back(w.item);
     auto groups = by_account(items);
     std::atomic<size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr failure;
     std::mutex report_mutex;
     auto worker = [&] {
-        for (size_t g = next++; g < groups.size(); g = next++) {
-            for (size_t i : groups[g]) {
-                if (std::chrono::steady_clock::now() >= deadline) break;  // released later
-                TargetResult r = process(work[i], token);
-                std::lock_guard lock(report_mutex);
-                count(report, r);
-                report.results.push_back(std::move(r));
+        try {
+            for (size_t g = next++; g < groups.size() && !stop; g = next++) {
+                for (size_t i : groups[g]) {
+                    if (stop || std::chrono::steady_clock::now() >= deadline) break;
+                    TargetResult r = process(work[i], token);
+                    std::lock_guard lock(report_mutex);
+                    count(report, r);
+                    report.results.push_back(std::move(r));
+                }
             }
+        } catch (...) {
+            std::lock_guard lock(report_mutex);
+            if (!failure) failure = std::current_exception();
+            stop = true;
         }
     };
     size_t n = std::min<size_t>(static_cast<size_t>(m_config.concurrency), groups.size());
@@ -127,6 +145,7 @@ void Pass::publish_all(std::vector<Work> work, const std::string& token, PassRep
     for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
     if (n > 0) worker();
     for (auto& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);
 }
 
 void Pass::count(PassReport& report, const TargetResult& r) {

@@ -1,0 +1,190 @@
+# bash completion for postsched                              -*- shell-script -*-
+# Installed as share/bash-completion/completions/postsched; or source it.
+# Covers every command, subcommand and option of `postsched --help`; completes
+# platform names, --status and --visibility values, --tz zones from
+# /usr/share/zoneinfo, account names (from `postsched account list --json`)
+# and post ids (from `postsched post list --json`).
+
+# Options that take a value: their next word is not a command or positional.
+_postsched_value_opts=' -c --config -f --file --text --part --at --tz --to --media --alt
+  --option --visibility --content-warning --language --max-lateness --idempotency-key
+  --status --account --since --until --limit --max-seconds --wait --name --token-env
+  --refresh-token-env --expires-at --platform-account-id --username --display-name
+  --instance --command '
+
+# Runs the postsched being completed, with the --config given on the line.
+_postsched_call() {
+    "${_postsched_prog:-postsched}" ${_postsched_cfg:+--config "$_postsched_cfg"} "$@" 2>/dev/null
+}
+
+_postsched_accounts() {
+    _postsched_call account list --json | sed -n 's/^ *"name": "\([^"]*\)".*/\1/p'
+}
+
+# Post ids, optionally of one status (posts are objects at indent 2, their
+# fields at indent 4; target ids are deeper).
+_postsched_posts() {
+    local s
+    if (($#)); then
+        for s in "$@"; do _postsched_call post list --status "$s" --json; done
+    else
+        _postsched_call post list --json
+    fi | sed -n 's/^    "id": "\([^"]*\)".*/\1/p'
+}
+
+_postsched_zones() {
+    [[ -d /usr/share/zoneinfo ]] || return
+    (cd /usr/share/zoneinfo && find . \( -type f -o -type l \) -print) |
+        sed -n 's|^\./||p' | grep -E '^[A-Z]' | grep -Ev '^(posix|right)/'
+}
+
+_postsched_files() {
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -f -- "$1")
+}
+
+_postsched() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+    local cmd='' sub='' i w
+    local -a positionals=()
+    _postsched_prog=${COMP_WORDS[0]}
+    _postsched_cfg=''
+    COMPREPLY=()
+
+    # Find the command, subcommand and positionals, skipping option values.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        case $w in
+            -c | --config)
+                _postsched_cfg=${COMP_WORDS[i + 1]}
+                ((i++))
+                continue
+                ;;
+            --config=*)
+                _postsched_cfg=${w#--config=}
+                continue
+                ;;
+            -*)
+                [[ $_postsched_value_opts == *" $w "* ]] && ((i++))
+                continue
+                ;;
+        esac
+        if [[ -z $cmd ]]; then
+            cmd=$w
+        elif [[ -z $sub && $cmd =~ ^(config|db|account|post)$ ]]; then
+            sub=$w
+        else
+            positionals+=("$w")
+        fi
+    done
+
+    # The value of the option before the cursor.
+    case $prev in
+        -c | --config | -f | --file | --media)
+            _postsched_files "$cur"
+            return
+            ;;
+        --tz)
+            mapfile -t COMPREPLY < <(compgen -W "$(_postsched_zones)" -- "$cur")
+            return
+            ;;
+        --status)
+            mapfile -t COMPREPLY < <(compgen -W 'draft pending posting posted failed
+                cancelled unknown skipped' -- "$cur")
+            return
+            ;;
+        --visibility)
+            mapfile -t COMPREPLY < <(compgen -W 'public unlisted private direct' -- "$cur")
+            return
+            ;;
+        --account)
+            mapfile -t COMPREPLY < <(compgen -W "$(_postsched_accounts)" -- "$cur")
+            return
+            ;;
+        --to)
+            # Comma-separated: complete the name after the last comma.
+            local done='' part=$cur
+            if [[ $cur == *,* ]]; then
+                done=${cur%,*},
+                part=${cur##*,}
+            fi
+            mapfile -t COMPREPLY < <(compgen -P "$done" -W "$(_postsched_accounts)" -- "$part")
+            return
+            ;;
+        --option)
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W 'mastodon.visibility= mastodon.spoiler_text=
+                mastodon.language= mastodon.sensitive= discord.username=' -- "$cur")
+            return
+            ;;
+        --token-env | --refresh-token-env)
+            mapfile -t COMPREPLY < <(compgen -v -- "$cur")
+            return
+            ;;
+    esac
+    [[ $_postsched_value_opts == *" $prev "* ]] && return  # free text: nothing to offer
+
+    local global='-h --help -c --config -v --verbose -q --quiet'
+    local opts='' words=''
+    case "$cmd/$sub" in
+        /)
+            opts="$global --version"
+            words='init config db account post run'
+            ;;
+        init/*) opts=$global ;;
+        run/*) opts="$global --limit --max-seconds --wait --dry-run --json" ;;
+        config/) words='show' opts=$global ;;
+        config/show) opts="$global --json" ;;
+        db/) words='migrate status' opts=$global ;;
+        db/migrate) opts=$global ;;
+        db/status) opts="$global --json" ;;
+        account/) words='add list show remove' opts=$global ;;
+        account/add)
+            opts="$global --name --token-env --token-stdin --refresh-token-env --expires-at
+                --platform-account-id --username --display-name --instance --command --no-verify"
+            ((${#positionals[@]} == 0)) && words='mastodon discord slack webhook exec'
+            ;;
+        account/list) opts="$global --json" ;;
+        account/show | account/remove)
+            opts=$global
+            [[ $sub == show ]] && opts+=' --json'
+            [[ $sub == remove ]] && opts+=' --force'
+            ((${#positionals[@]} == 0)) && words=$(_postsched_accounts)
+            ;;
+        post/) words='add list show edit reschedule approve cancel' opts=$global ;;
+        post/add)
+            opts="$global -f --file --part --at --tz --now --to --media --alt --option
+                --visibility --content-warning --language --sensitive --max-lateness --draft
+                --idempotency-key --json"
+            ;;
+        post/list) opts="$global --status --account --since --until --limit --json" ;;
+        post/show)
+            opts="$global --json"
+            ((${#positionals[@]} == 0)) && words=$(_postsched_posts)
+            ;;
+        post/edit)
+            opts="$global --text -f --file --at --tz --now --to --media --alt --option
+                --visibility --content-warning --language --sensitive --max-lateness
+                --clear-media"
+            ((${#positionals[@]} == 0)) && words=$(_postsched_posts draft pending)
+            ;;
+        post/reschedule | post/cancel)
+            opts=$global
+            [[ $sub == reschedule ]] && opts+=' --at --tz --now'
+            ((${#positionals[@]} == 0)) && words=$(_postsched_posts draft pending)
+            ;;
+        post/approve)
+            opts=$global
+            ((${#positionals[@]} == 0)) && words=$(_postsched_posts draft)
+            ;;
+    esac
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    elif [[ $cmd/$sub == post/add && ${#positionals[@]} -eq 0 ]]; then
+        return  # the post's text (or - for stdin)
+    else
+        mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+    fi
+}
+
+complete -F _postsched postsched

@@ -1,0 +1,215 @@
+# fish completion for postsched. Installed in share/fish/vendor_completions.d.
+# Covers every command, subcommand and option of `postsched --help`; completes
+# platform names, --status and --visibility values, --tz zones from
+# /usr/share/zoneinfo, account names (from `postsched account list --json`) and
+# post ids (from `postsched post list --json`).
+
+# Runs the postsched being completed, with the --config given on the line.
+function __postsched_call
+    set -l tokens (commandline -opc)
+    set -l cmd $tokens[1]
+    for i in (seq 2 (count $tokens))
+        switch $tokens[$i]
+            case -c --config
+                set -l next (math $i + 1)
+                if test $next -le (count $tokens)
+                    set cmd $cmd --config $tokens[$next]
+                end
+            case '--config=*'
+                set cmd $cmd $tokens[$i]
+        end
+    end
+    $cmd $argv 2>/dev/null
+end
+
+function __postsched_accounts
+    __postsched_call account list --json | sed -n 's/^ *"name": "\([^"]*\)".*/\1/p'
+end
+
+# Post ids, optionally of the given statuses (posts are objects at indent 2,
+# their fields at indent 4; target ids are deeper).
+function __postsched_posts
+    if set -q argv[1]
+        for s in $argv
+            __postsched_call post list --status $s --json
+        end
+    else
+        __postsched_call post list --json
+    end | sed -n 's/^    "id": "\([^"]*\)".*/\1/p'
+end
+
+function __postsched_zones
+    test -d /usr/share/zoneinfo; or return
+    find /usr/share/zoneinfo \( -type f -o -type l \) -print |
+        sed -n 's|^/usr/share/zoneinfo/||p' | grep -E '^[A-Z]' | grep -Ev '^(posix|right)/'
+end
+
+# True before the command word (skips global options and the value of -c).
+function __postsched_needs_command
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    while set -q tokens[1]
+        switch $tokens[1]
+            case -c --config
+                set -e tokens[1]
+            case '-*'
+            case '*'
+                return 1
+        end
+        set -e tokens[1]
+    end
+    return 0
+end
+
+# True when the line has `family` and none of its subcommands yet.
+function __postsched_needs_sub -a family
+    __fish_seen_subcommand_from $family; or return 1
+    not __fish_seen_subcommand_from $argv[2..-1]
+end
+
+# True when the line has `family` and one of the subcommands after it
+# (e.g. __postsched_in post edit reschedule).
+function __postsched_in -a family
+    __fish_seen_subcommand_from $family; and __fish_seen_subcommand_from $argv[2..-1]
+end
+
+# True when no positional word follows the subcommand yet (the account name
+# or post id); values of options are skipped.
+function __postsched_no_positional
+    set -l tokens (commandline -opc)
+    set -l seen 0
+    set -l skip 0
+    set -l takes_value -c --config -f --file --text --at --tz --to --media --alt --option \
+        --visibility --content-warning --language --max-lateness
+    for t in $tokens[2..-1]
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        if contains -- $t $takes_value
+            set skip 1
+            continue
+        end
+        string match -q -- '-*' $t; and continue
+        set seen (math $seen + 1)
+    end
+    # command + subcommand are two words; a third is the positional.
+    test $seen -lt 3
+end
+
+set -l config_subs show
+set -l db_subs migrate status
+set -l account_subs add list show remove
+set -l post_subs add list show edit reschedule approve cancel
+
+complete -c postsched -f
+
+# Global options (also accepted after the command).
+complete -c postsched -s h -l help -d 'Print help and exit'
+complete -c postsched -n __postsched_needs_command -l version -d 'Print the version and exit'
+complete -c postsched -s c -l config -r -F -d 'Config file'
+complete -c postsched -s v -l verbose -d 'More log output (-vv: debug)'
+complete -c postsched -s q -l quiet -d 'Errors only'
+
+# Commands.
+complete -c postsched -n __postsched_needs_command -a init -d 'Create the config skeleton, the key file and the store'
+complete -c postsched -n __postsched_needs_command -a config -d 'Inspect the configuration'
+complete -c postsched -n __postsched_needs_command -a db -d 'Store schema maintenance'
+complete -c postsched -n __postsched_needs_command -a account -d 'Manage the accounts posts go to'
+complete -c postsched -n __postsched_needs_command -a post -d 'Add and manage scheduled posts'
+complete -c postsched -n __postsched_needs_command -a run -d 'One scheduling pass: publish what is due, then exit'
+
+# config
+complete -c postsched -n "__postsched_needs_sub config $config_subs" -a show -d 'Print each effective value and its origin'
+complete -c postsched -n '__postsched_in config show' -l json -d 'JSON output'
+
+# db
+complete -c postsched -n "__postsched_needs_sub db $db_subs" -a migrate -d 'Apply pending schema migrations'
+complete -c postsched -n "__postsched_needs_sub db $db_subs" -a status -d 'Show the schema version and applied migrations'
+complete -c postsched -n '__postsched_in db status' -l json -d 'JSON output'
+
+# account
+complete -c postsched -n "__postsched_needs_sub account $account_subs" -a add -d 'Add an account with a token you already have'
+complete -c postsched -n "__postsched_needs_sub account $account_subs" -a list -d 'List accounts'
+complete -c postsched -n "__postsched_needs_sub account $account_subs" -a show -d 'Show one account (tokens never shown)'
+complete -c postsched -n "__postsched_needs_sub account $account_subs" -a remove -d 'Remove an account'
+
+set -l add 'not __fish_seen_subcommand_from post; and __postsched_in account add'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon discord slack webhook exec" -a mastodon -d 'Mastodon instance (--instance URL)'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon discord slack webhook exec" -a discord -d 'Discord incoming webhook'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon discord slack webhook exec" -a slack -d 'Slack incoming webhook'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon discord slack webhook exec" -a webhook -d 'Generic JSON webhook'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon discord slack webhook exec" -a exec -d 'A local command (--command)'
+complete -c postsched -n $add -l name -x -d 'The name --to uses; unique'
+complete -c postsched -n $add -l token-env -x -a '(set -nx)' -d 'Read the token (or webhook URL) from this variable'
+complete -c postsched -n $add -l token-stdin -d 'Read the token (or webhook URL) from stdin'
+complete -c postsched -n $add -l refresh-token-env -x -a '(set -nx)' -d 'Read a refresh token from this variable'
+complete -c postsched -n $add -l expires-at -x -d 'When the access token expires (ISO 8601)'
+complete -c postsched -n $add -l platform-account-id -x -d "The platform's id of the account"
+complete -c postsched -n $add -l username -x -d "The account's username"
+complete -c postsched -n $add -l display-name -x -d "The account's display name"
+complete -c postsched -n $add -l instance -x -d 'Instance base URL (mastodon)'
+complete -c postsched -n $add -l command -x -d 'Exec: the command that publishes (/bin/sh -c)'
+complete -c postsched -n $add -l no-verify -d 'Do not check the token with the platform'
+
+complete -c postsched -n '__postsched_in account list' -l json -d 'JSON output'
+complete -c postsched -n '__postsched_in account show' -l json -d 'JSON output'
+complete -c postsched -n '__postsched_in account remove' -l force -d 'Also remove its unsent targets'
+complete -c postsched -n '__postsched_in account show remove; and __postsched_no_positional' -a '(__postsched_accounts)' -d Account
+
+# post
+complete -c postsched -n "__postsched_needs_sub post $post_subs" -a add -d 'Schedule a post to one or more accounts'
+complete -c postsched -n "__postsched_needs_sub post $post_subs" -a list -d 'List posts, earliest first'
+complete -c postsched -n "__postsched_needs_sub post $post_subs" -a show -d 'Show one post with its targets'
+complete -c postsched -n "__postsched_needs_sub post $post_subs" -a edit -d 'Change a post that has not been sent yet'
+complete -c postsched -n "__postsched_needs_sub post $post_subs" -a reschedule -d 'Move a post that has not been sent yet'
+complete -c postsched -n "__postsched_needs_sub post $post_subs" -a approve -d 'Turn a draft into a pending post'
+complete -c postsched -n "__postsched_needs_sub post $post_subs" -a cancel -d 'Cancel every target not yet sent'
+
+# Time options: post add, edit, reschedule.
+set -l timed 'not __fish_seen_subcommand_from account; and __postsched_in post add edit reschedule'
+complete -c postsched -n $timed -l at -x -d 'When: ISO 8601 with offset, or a local time in --tz'
+complete -c postsched -n $timed -l tz -x -a '(__postsched_zones)' -d 'IANA zone for a local --at'
+complete -c postsched -n $timed -l now -d 'Due at once: the next pass publishes it'
+
+# Content options: post add, edit.
+set -l content 'not __fish_seen_subcommand_from account; and __postsched_in post add edit'
+complete -c postsched -n $content -l to -x -a '(__fish_complete_list , __postsched_accounts)' -d 'Account names, comma-separated or repeated'
+complete -c postsched -n $content -l media -r -F -d 'Image or video: URL or local path'
+complete -c postsched -n $content -l alt -x -d 'Alt text for the media, in order'
+complete -c postsched -n $content -l option -x -a 'mastodon.visibility= mastodon.spoiler_text= mastodon.language= mastodon.sensitive= discord.username=' -d 'Per-platform option PLATFORM.KEY=VALUE'
+complete -c postsched -n $content -l visibility -x -a 'public unlisted private direct' -d 'Mastodon visibility'
+complete -c postsched -n $content -l content-warning -x -d 'Mastodon content warning'
+complete -c postsched -n $content -l language -x -d 'Language code (mastodon), e.g. en'
+complete -c postsched -n $content -l sensitive -d 'Mark media sensitive (mastodon)'
+complete -c postsched -n $content -l max-lateness -x -d 'Skip when found later than this (e.g. 2h)'
+complete -c postsched -n $content -s f -l file -r -F -d 'Read the text from a file'
+
+set -l padd 'not __fish_seen_subcommand_from account; and __postsched_in post add'
+complete -c postsched -n $padd -l part -x -d 'A further thread part (repeat)'
+complete -c postsched -n $padd -l draft -d 'Keep as a draft until post approve'
+complete -c postsched -n $padd -l idempotency-key -x -d 'Refuse a second post with this key'
+complete -c postsched -n $padd -l json -d 'Print the created post as JSON'
+
+complete -c postsched -n '__postsched_in post edit' -l text -x -d 'New text, or - for stdin'
+complete -c postsched -n '__postsched_in post edit' -l clear-media -d 'Remove all media'
+
+set -l plist 'not __fish_seen_subcommand_from account; and __postsched_in post list'
+complete -c postsched -n $plist -l status -x -a 'draft pending posting posted failed cancelled unknown skipped' -d 'Only posts in this state'
+complete -c postsched -n $plist -l account -x -a '(__postsched_accounts)' -d 'Only posts to this account'
+complete -c postsched -n $plist -l since -x -d 'Scheduled at or after this instant'
+complete -c postsched -n $plist -l until -x -d 'Scheduled before this instant'
+complete -c postsched -n $plist -l limit -x -d 'At most this many'
+complete -c postsched -n $plist -l json -d 'JSON output'
+
+complete -c postsched -n 'not __fish_seen_subcommand_from account; and __postsched_in post show' -l json -d 'JSON output'
+complete -c postsched -n 'not __fish_seen_subcommand_from account; and __postsched_in post show; and __postsched_no_positional' -a '(__postsched_posts)' -d Post
+complete -c postsched -n '__postsched_in post edit reschedule cancel; and __postsched_no_positional' -a '(__postsched_posts draft pending)' -d Post
+complete -c postsched -n '__postsched_in post approve; and __postsched_no_positional' -a '(__postsched_posts draft)' -d Draft
+
+# run
+complete -c postsched -n "__fish_seen_subcommand_from run" -l limit -x -d 'Claim at most this many targets'
+complete -c postsched -n "__fish_seen_subcommand_from run" -l max-seconds -x -d 'Stop starting new publishes after this long'
+complete -c postsched -n "__fish_seen_subcommand_from run" -l wait -x -d 'Wait up to this long for the run lock'
+complete -c postsched -n "__fish_seen_subcommand_from run" -l dry-run -d 'Show what is due; send nothing'
+complete -c postsched -n "__fish_seen_subcommand_from run" -l json -d 'Print the pass report as JSON'

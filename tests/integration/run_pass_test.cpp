@@ -1,0 +1,210 @@
+// End to end: the real binary, a throwaway SQLite store, fake platforms.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <thread>
+
+#include "fakes/fake_mastodon.hpp"
+#include "fakes/fake_webhooks.hpp"
+#include "support/sandbox.hpp"
+
+using postsched::fakes::FakeMastodon;
+using postsched::fakes::FakeWebhooks;
+using postsched::fakes::HookKind;
+using postsched::testing::RunResult;
+using postsched::testing::Sandbox;
+using postsched::testing::sqlite;
+
+namespace {
+
+constexpr const char* k_token = "mastodon-token-SECRET-0123456789";
+constexpr const char* k_key = "correct horse battery staple";
+
+// A sandbox with a key, a mastodon account "m" and a feed-writing exec
+// account "feed", at a pinned time.
+struct World {
+    FakeMastodon mastodon;
+    FakeWebhooks hooks;
+    Sandbox box;
+    World() {
+        mastodon.add_account(k_token, "1", "alice");
+        box.env["SECRET_KEY"] = k_key;
+        box.env["POSTSCHED_NOW"] = "2026-11-28T12:00:00Z";
+        box.env["MTOKEN"] = k_token;
+        box.env["HOOK_URL"] = hooks.discord_url();
+        box.ok({"init"});
+        box.ok({"account", "add", "mastodon", "--name", "m", "--instance", mastodon.base_url(),
+                "--token-env", "MTOKEN"});
+        box.ok({"account", "add", "exec", "--name", "feed", "--command",
+                "cat >> '" + box.dir() + "/feed.txt'; echo; echo ok"});
+    }
+    std::string add(const std::vector<std::string>& args) {
+        std::vector<std::string> a{"post", "add"};
+        a.insert(a.end(), args.begin(), args.end());
+        std::string id = box.ok(a);
+        return id.substr(0, id.find('\n'));
+    }
+    nlohmann::json show(const std::string& id) {
+        return nlohmann::json::parse(box.ok({"post", "show", id, "--json"}));
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(run_pass_test)
+
+BOOST_AUTO_TEST_CASE(publishes_a_thread_to_mastodon_discord_and_exec) {
+    World w;
+    w.box.ok({"account", "add", "discord", "--name", "d", "--token-env", "HOOK_URL"});
+    std::string id = w.add({"first part\n---\nsecond part", "--to", "m,d", "--to", "feed", "--now"});
+    w.box.ok({"run"});
+    auto statuses = w.mastodon.statuses();
+    BOOST_REQUIRE_EQUAL(statuses.size(), 2u);
+    BOOST_TEST(statuses[0].text == "first part");
+    BOOST_TEST(statuses[1].text == "second part");
+    BOOST_TEST(statuses[1].in_reply_to_id == statuses[0].id);
+    auto discord = w.hooks.received(HookKind::discord);
+    BOOST_REQUIRE_EQUAL(discord.size(), 2u);
+    BOOST_TEST(discord[0].text == "first part");
+    BOOST_TEST(w.box.read_file(w.box.dir() + "/feed.txt").find("second part") != std::string::npos);
+    auto post = w.show(id);
+    BOOST_TEST(post["status"] == "posted");
+    for (const auto& t : post["targets"]) BOOST_TEST(t["status"] == "posted");
+    // A second pass has nothing to do.
+    w.box.ok({"run"});
+    BOOST_TEST(w.mastodon.statuses().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(the_store_holds_no_token_or_webhook_url_in_plain_text) {
+    World w;
+    w.box.ok({"account", "add", "discord", "--name", "d", "--token-env", "HOOK_URL"});
+    std::string dump = sqlite(w.box.db_path(), ".dump");
+    BOOST_TEST(dump.find("social_accounts") != std::string::npos);
+    BOOST_TEST(dump.find(k_token) == std::string::npos);
+    BOOST_TEST(dump.find(std::string(FakeWebhooks::k_discord_token)) == std::string::npos);
+    BOOST_TEST(dump.find("gAAAAA") != std::string::npos);  // Fernet tokens are there
+}
+
+BOOST_AUTO_TEST_CASE(a_future_post_waits_for_its_time) {
+    World w;
+    std::string id = w.add({"later", "--to", "m", "--at", "2026-11-28T13:30:00+01:00"});
+    w.box.ok({"run"});
+    BOOST_TEST(w.mastodon.status_requests() == 0);
+    w.box.env["POSTSCHED_NOW"] = "2026-11-28T12:30:00Z";
+    w.box.ok({"run"});
+    BOOST_TEST(w.mastodon.statuses().size() == 1u);
+    BOOST_TEST(w.show(id)["status"] == "posted");
+}
+
+BOOST_AUTO_TEST_CASE(dry_run_sends_nothing_and_changes_nothing) {
+    World w;
+    std::string id = w.add({"hello", "--to", "m", "--now"});
+    std::string before = sqlite(w.box.db_path(), "select * from post_targets");
+    std::string out = w.box.ok({"run", "--dry-run"});
+    BOOST_TEST(out.find(id) != std::string::npos);
+    BOOST_TEST(w.mastodon.status_requests() == 0);
+    BOOST_TEST(sqlite(w.box.db_path(), "select * from post_targets") == before);
+    BOOST_TEST(sqlite(w.box.db_path(), "select count(*) from runs") == "0\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_post_found_later_than_its_lateness_is_skipped) {
+    World w;
+    std::string id = w.add({"stale", "--to", "m", "--now", "--max-lateness", "2h"});
+    w.box.env["POSTSCHED_NOW"] = "2026-11-28T14:30:00Z";
+    w.box.ok({"run"});
+    BOOST_TEST(w.mastodon.status_requests() == 0);
+    auto post = w.show(id);
+    BOOST_TEST(post["targets"][0]["status"] == "skipped");
+    BOOST_TEST(post["status"] == "failed");
+}
+
+BOOST_AUTO_TEST_CASE(overlapping_runs_publish_each_target_once) {
+    World w;
+    for (int i = 0; i < 30; ++i) w.add({"post number " + std::to_string(i), "--to", "m", "--now"});
+    w.mastodon.delay_statuses(postsched::Millis(20), 30);
+    // Four runners at once: two share a lock file (one exits quietly), two
+    // have their own (as separate hosts would) and race on the store.
+    std::vector<RunResult> results(4);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+        threads.emplace_back([&, i] {
+            std::string lock = w.box.dir() + "/lock" + std::to_string(i < 2 ? 0 : i);
+            results[i] = w.box.run({"run", "--limit", "10"}, "", {{"POSTSCHED_LOCK_FILE", lock}});
+        });
+    for (auto& t : threads) t.join();
+    for (const auto& r : results) BOOST_TEST(r.code == 0, r.err);
+    for (int round = 0; round < 3; ++round) w.box.ok({"run"});
+    auto statuses = w.mastodon.statuses();
+    BOOST_TEST(statuses.size() == 30u);
+    std::set<std::string> texts;
+    for (const auto& s : statuses) texts.insert(s.text);
+    BOOST_TEST(texts.size() == 30u);
+    BOOST_TEST(sqlite(w.box.db_path(), "select count(*) from post_targets where status='posted'") ==
+               "30\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_key_is_a_clear_error_and_changes_nothing) {
+    World w;
+    w.add({"hello", "--to", "m", "--now"});
+    RunResult r = w.box.run({"run"}, "", {{"SECRET_KEY", "another passphrase"}});
+    BOOST_TEST(r.code == 77);
+    BOOST_TEST(r.err.find("SECRET_KEY") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("another passphrase") == std::string::npos);
+    BOOST_TEST(w.mastodon.status_requests() == 0);
+    BOOST_TEST(sqlite(w.box.db_path(), "select status from post_targets") == "pending\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_command_fails_its_target_with_the_platform_text) {
+    World w;
+    w.box.ok({"account", "add", "exec", "--name", "broken", "--command",
+              "echo 'quota exceeded for today' >&2; exit 3"});
+    std::string id = w.add({"hello", "--to", "broken,m", "--now"});
+    w.box.ok({"run"});
+    auto post = w.show(id);
+    BOOST_TEST(post["status"] == "posted");  // partial success counts as posted
+    for (const auto& t : post["targets"]) {
+        if (t["account"] == "broken") {
+            BOOST_TEST(t["status"] == "failed");
+            BOOST_TEST(t["error"].get<std::string>().find("quota exceeded") != std::string::npos);
+        } else {
+            BOOST_TEST(t["status"] == "posted");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_timeout_after_delivery_is_retried_with_the_same_key) {
+    World w;
+    w.box.write_file("config/postsched/config.toml",
+                     "[platforms.mastodon]\ntimeout = \"1s\"\n[scheduler]\nretry_base = \"1m\"\n");
+    std::string id = w.add({"exactly once", "--to", "m", "--now"});
+    w.mastodon.delay_statuses(postsched::Millis(2500), 1);  // accepted, answer too late
+    w.box.ok({"run"});
+    BOOST_TEST(w.mastodon.statuses().size() == 1u);
+    BOOST_TEST(w.show(id)["targets"][0]["status"] == "pending");
+    w.box.env["POSTSCHED_NOW"] = "2026-11-28T12:10:00Z";  // past the backoff
+    w.box.ok({"run"});
+    BOOST_TEST(w.mastodon.statuses().size() == 1u);  // the Idempotency-Key held
+    BOOST_TEST(w.mastodon.status_requests() == 2);
+    BOOST_TEST(w.show(id)["targets"][0]["status"] == "posted");
+}
+
+BOOST_AUTO_TEST_CASE(an_interrupted_send_is_settled_not_repeated) {
+    World w;
+    std::string id = w.add({"settle me", "--to", "m", "--now"});
+    w.box.ok({"run"});
+    BOOST_REQUIRE(w.mastodon.statuses().size() == 1u);
+    // As if the pass died after the platform accepted and before recording.
+    sqlite(w.box.db_path(),
+           "update post_targets set status='sending', claimed_until='2026-11-28T12:01:00.000Z', "
+           "sending_at='2026-11-28T12:00:00.000Z', claim_token='dead'; "
+           "update scheduled_posts set status='posting'");
+    w.box.env["POSTSCHED_NOW"] = "2026-11-28T12:07:00Z";
+    w.box.ok({"run"});
+    BOOST_TEST(w.mastodon.statuses().size() == 1u);
+    auto post = w.show(id);
+    BOOST_TEST(post["targets"][0]["status"] == "posted");
+    BOOST_TEST(post["status"] == "posted");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
