@@ -26,7 +26,11 @@ spdlog::level::level_enum level_from(const std::string& name) {
 void setup_logging(const GlobalOptions& g, const config::Config* c) {
     std::shared_ptr<spdlog::logger> logger;
     if (c && !c->log_file.empty()) {
-        logger = spdlog::basic_logger_mt("postsched", c->log_file);
+        try {
+            logger = spdlog::basic_logger_mt("postsched", c->log_file);
+        } catch (const spdlog::spdlog_ex&) {
+            throw Error(Exit::cant_create, "cannot open log file \"" + c->log_file + "\"");
+        }
         logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%P] %l: %v");
     } else {
         logger = spdlog::stderr_logger_mt("postsched");
@@ -63,6 +67,7 @@ int main(int argc, char** argv) {
     register_account(app, ctx);
     register_post(app, ctx);
     register_run(app, ctx);
+    register_retry(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -77,11 +82,13 @@ int main(int argc, char** argv) {
         return static_cast<int>(Exit::usage);
     }
     try {
+        const config::Config* config = nullptr;
         try {
-            setup_logging(global, &ctx.config());
+            config = &ctx.config();
         } catch (const Error&) {
-            setup_logging(global, nullptr);  // the command reports the config error
+            // the command reports the config error itself
         }
+        setup_logging(global, config);
         return ctx.action ? ctx.action() : 0;
     } catch (const Error& e) {
         print_error(e.what());

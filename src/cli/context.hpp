@@ -71,6 +71,7 @@ void register_db(CLI::App& app, Context& ctx);
 void register_account(CLI::App& app, Context& ctx);
 void register_post(CLI::App& app, Context& ctx);
 void register_run(CLI::App& app, Context& ctx);
+void register_retry(CLI::App& app, Context& ctx);
 
 }  // namespace cli
 }  // namespace postsched

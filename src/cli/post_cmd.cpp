@@ -48,7 +48,7 @@ void add_content_options(CLI::App* c, PostOptions& o) {
     c->add_option("--visibility", o.options.visibility,
                   "mastodon visibility: public, unlisted, private, direct");
     c->add_option("--content-warning", o.options.content_warning, "mastodon content warning");
-    c->add_option("--language", o.options.language, "language code, e.g. en");
+    c->add_option("--language", o.options.language, "mastodon language code, e.g. en");
     c->add_flag("--sensitive", o.options.sensitive, "mark media sensitive (mastodon)");
     c->add_option("--max-lateness", o.max_lateness,
                   "skip instead of publishing when found later than this (e.g. 2h)");
@@ -78,7 +78,23 @@ int run_add(Context& ctx, PostOptions& o) {
     p.media = read_media(o.media);
     p.options = read_options(o.options);
     p.max_lateness = lateness(o.max_lateness);
-    if (!o.idempotency_key.empty()) p.idempotency_key = o.idempotency_key;
+    if (!o.idempotency_key.empty()) {
+        p.idempotency_key = o.idempotency_key;
+        if (auto existing = ctx.store().find_post_by_key(o.idempotency_key)) {
+            // A re-run of the same command (a retried CI job) adds nothing.
+            if (existing->post.parts != p.parts)
+                throw Error(Exit::data, "idempotency key \"" + o.idempotency_key +
+                                            "\" is already used by post " + existing->post.id +
+                                            " with a different text");
+            std::cerr << "postsched: note: idempotency key \"" << o.idempotency_key
+                      << "\" already added post " << existing->post.id << "; nothing added\n";
+            if (o.json)
+                std::cout << post_json(*existing, true) << "\n";
+            else
+                std::cout << existing->post.id << "\n";
+            return 0;
+        }
+    }
     p.status = o.draft ? PostStatus::draft : PostStatus::pending;
     p.created_at = p.updated_at = now;
     if (!o.draft) p.approved_at = now;
@@ -157,11 +173,12 @@ int run_show(Context& ctx, const std::string& id, bool json) {
         std::cout << "media:     " << m.source << (m.alt.empty() ? "" : "  [alt: " + m.alt + "]") << "\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& t : v.targets)
-        rows.push_back({t.account_name, t.platform, std::string(to_string(t.status)),
+        rows.push_back({t.id, t.account_name, t.platform, std::string(to_string(t.status)),
                         std::to_string(t.attempts), t.platform_post_url,
                         preview(t.error_message, 60)});
     std::cout << "\n";
-    print_table(std::cout, {"ACCOUNT", "PLATFORM", "STATUS", "ATTEMPTS", "URL", "ERROR"}, rows);
+    print_table(std::cout, {"TARGET", "ACCOUNT", "PLATFORM", "STATUS", "ATTEMPTS", "URL", "ERROR"},
+                rows);
     return 0;
 }
 
@@ -171,10 +188,14 @@ int run_edit(Context& ctx, const std::string& id, PostOptions& o) {
     if (o.text.given()) p.parts = read_parts(o.text);
     if (o.time.given() || !o.time.tz.empty()) {
         if (!o.time.given()) throw Error(Exit::usage, "--tz needs --at");
-        auto when = read_schedule(ctx, o.time);
+        TimeInput in = o.time;
+        if (in.tz.empty()) in.tz = p.timezone;  // a local time is read in the post's own zone
+        auto when = read_schedule(ctx, in);
         p.scheduled_at = when.at;
         p.timezone = when.zone;
     }
+    if (o.media.sources.empty() && !o.media.alts.empty())
+        throw Error(Exit::usage, "--alt goes with --media");
     if (o.clear_media) p.media.clear();
     if (!o.media.sources.empty()) p.media = read_media(o.media);
     if (o.options.given()) p.options = read_options(o.options, p.options);
@@ -231,7 +252,8 @@ void register_post(CLI::App& app, Context& ctx) {
     add_content_options(a, add);
     a->add_flag("--draft", add.draft, "keep as a draft until `post approve`");
     a->add_option("--idempotency-key", add.idempotency_key,
-                  "refuse to add a second post with this key (re-run safety)");
+                  "a re-run with the same key and text adds nothing (prints the existing id); "
+                  "a different text is refused");
     a->add_flag("--json", add.json, "print the created post as JSON");
     a->callback([&ctx] { ctx.action = [&ctx] { return run_add(ctx, add); }; });
 
@@ -284,7 +306,7 @@ void register_post(CLI::App& app, Context& ctx) {
     for (const char* what : {"approve", "cancel"}) {
         auto* c = post->add_subcommand(what, std::string(what) == "approve"
                                                  ? "turn a draft into a pending post"
-                                                 : "cancel every target not yet sent");
+                                                 : "cancel every target a pass has not claimed yet");
         c->add_option("id", simple_id, "post id (or a unique prefix)")->required();
         std::string w = what;
         c->callback([&ctx, w] { ctx.action = [&ctx, w] { return run_simple(ctx, simple_id, w); }; });

@@ -170,6 +170,9 @@ void validate_post(Context& ctx, const Post& post, const std::vector<Account>& a
             throw Error(Exit::data, part + "for " + who + ": " + v.message);
         }
         auto rules = adapter.media_rules(a);
+        if (!post.media.empty() && !rules.supported)
+            throw Error(Exit::data, who + " takes no media (this post has " +
+                                        std::to_string(post.media.size()) + ")");
         if (!post.media.empty() && post.media.size() > rules.max_items)
             throw Error(Exit::data, who + " takes at most " + std::to_string(rules.max_items) +
                                         " media items (this post has " +

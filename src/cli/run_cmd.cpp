@@ -97,8 +97,8 @@ void register_run(CLI::App& app, Context& ctx) {
     auto* run = app.add_subcommand("run", "one scheduling pass: publish what is due, then exit");
     run->add_option("--limit", o.limit, "claim at most this many targets (default: batch_size)");
     run->add_option("--max-seconds", o.max_seconds,
-                    "stop starting new publishes after this long (default: time_budget)");
-    run->add_option("--wait", o.wait_seconds, "wait up to this long for the run lock");
+                    "seconds; stop starting new publishes after this long (default: time_budget)");
+    run->add_option("--wait", o.wait_seconds, "seconds to wait for the run lock (default: exit 0 at once when busy)");
     run->add_flag("--dry-run", o.dry_run, "show what is due; send nothing, change nothing");
     run->add_flag("--json", o.json, "print the pass report as JSON");
     run->callback([&ctx] { ctx.action = [&ctx] { return run_pass(ctx, o); }; });

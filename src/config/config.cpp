@@ -11,6 +11,7 @@
 #include "adapters/adapter.hpp"
 #include "config/config_keys.hpp"
 #include "core/errors.hpp"
+#include "core/zoned_time.hpp"
 
 namespace postsched::config {
 namespace fs = std::filesystem;
@@ -173,7 +174,16 @@ Config load(const std::string& explicit_path) {
     c.config_file = find_config_file(explicit_path);
     if (!c.config_file.empty()) load_file(c, c.config_file);
     apply_environment(c);
-    resolve_platform_secrets(c);
+    if (!c.default_timezone.empty()) {
+        try {
+            require_zone(c.default_timezone);
+        } catch (const Error& e) {
+            std::string where_set = "default";
+            for (const auto& o : c.origins)
+                if (o.key == "scheduler.timezone") where_set = o.origin;
+            throw Error(Exit::config, where_set + ": key \"scheduler.timezone\": " + e.what());
+        }
+    }
     for (auto& [name, p] : c.platforms) p.name = name;
     return c;
 }

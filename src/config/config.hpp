@@ -38,7 +38,6 @@ struct Config {
     int concurrency = 4;
     Millis time_budget{50000};
     Millis lease{300000};
-    Millis refresh_margin{600000};
     int max_attempts = 5;
     Millis retry_base{60000};
     Millis retry_max{3600000};

@@ -3,7 +3,6 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
 
 #include "adapters/adapter.hpp"
 #include "core/errors.hpp"
@@ -98,16 +97,6 @@ KeySpec platform_str(const std::string& platform, const std::string& name, Platf
 void add_platform_keys(std::vector<KeySpec>& out, const std::string& p) {
     out.push_back(platform_str(p, "api_base", &PlatformConfig::api_base,
                                "API base URL (self-hosted instances, tests)"));
-    out.push_back(platform_str(p, "auth_base", &PlatformConfig::auth_base, "OAuth base URL"));
-    out.push_back(platform_str(p, "client_id", &PlatformConfig::client_id, "OAuth client id"));
-    out.push_back(platform_str(p, "client_secret", &PlatformConfig::client_secret,
-                               "OAuth client secret (prefer client_secret_env/_file)", true));
-    out.push_back(platform_str(p, "client_secret_env", &PlatformConfig::client_secret_env,
-                               "environment variable holding the client secret"));
-    out.push_back(platform_str(p, "client_secret_file", &PlatformConfig::client_secret_file,
-                               "file holding the client secret"));
-    out.push_back(platform_str(p, "redirect_uri", &PlatformConfig::redirect_uri,
-                               "OAuth redirect URI, exactly as registered"));
     out.push_back({"platforms." + p + ".timeout", Type::duration, {env_prefix(p) + "TIMEOUT"},
                    false, true, "per-request timeout (exec: the whole command)",
                    [p](const Config& c) { return format_duration(c.platform(p).timeout); },
@@ -134,8 +123,6 @@ std::vector<KeySpec> build_keys() {
                         "a pass stops claiming after this long", &Config::time_budget));
     k.push_back(dur_key("scheduler.lease", {"POSTSCHED_LEASE"},
                         "how long a claim holds before recovery takes it back", &Config::lease));
-    k.push_back(dur_key("scheduler.refresh_margin", {"POSTSCHED_REFRESH_MARGIN"},
-                        "refresh tokens expiring within this margin", &Config::refresh_margin));
     k.push_back(int_key("scheduler.max_attempts", {"POSTSCHED_MAX_ATTEMPTS"},
                         "failed requests before a target fails", &Config::max_attempts, 1, 100));
     k.push_back(dur_key("scheduler.retry_base", {"POSTSCHED_RETRY_BASE"},
@@ -146,7 +133,7 @@ std::vector<KeySpec> build_keys() {
                         "posts found later than this are skipped, not sent in a burst",
                         &Config::max_lateness));
     k.push_back(dur_key("scheduler.http_timeout", {"POSTSCHED_HTTP_TIMEOUT"},
-                        "default per-request HTTP timeout", &Config::http_timeout));
+                        "timeout for fetching media URLs", &Config::http_timeout));
     k.push_back(str_key("scheduler.timezone", {"POSTSCHED_TIMEZONE"},
                         "zone for local times (default: the system zone)",
                         &Config::default_timezone));
@@ -174,15 +161,6 @@ std::vector<KeySpec> build_keys() {
     return k;
 }
 
-std::string read_secret_file(const std::string& path, const std::string& key) {
-    std::ifstream in(path);
-    if (!in) throw Error(Exit::config, "key \"" + key + "\": cannot read file \"" + path + "\"");
-    std::string line;
-    std::getline(in, line);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line;
-}
-
 }  // namespace
 
 std::string_view KeySpec::type_name() const {
@@ -205,18 +183,6 @@ const KeySpec* find_key(std::string_view key) {
     for (const auto& k : keys())
         if (k.key == key) return &k;
     return nullptr;
-}
-
-void resolve_platform_secrets(Config& c) {
-    for (auto& [name, p] : c.platforms) {
-        std::string key = "platforms." + name + ".client_secret";
-        if (!p.client_secret_env.empty()) {
-            const char* v = std::getenv(p.client_secret_env.c_str());
-            if (v && *v) p.client_secret = v;
-        }
-        if (p.client_secret.empty() && !p.client_secret_file.empty())
-            p.client_secret = read_secret_file(p.client_secret_file, key);
-    }
 }
 
 }  // namespace postsched::config

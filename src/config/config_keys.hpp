@@ -29,8 +29,4 @@ struct KeySpec {
 const std::vector<KeySpec>& keys();
 const KeySpec* find_key(std::string_view key);
 
-// Reads client ids/secrets from the variables and files named in the
-// platform tables (client_secret_env, client_secret_file, …).
-void resolve_platform_secrets(Config& c);
-
 }  // namespace postsched::config

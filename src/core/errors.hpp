@@ -8,7 +8,7 @@ namespace postsched {
 
 enum class Exit : int {
     ok = 0,
-    failure = 1,       // some targets failed (publish, retry)
+    failure = 1,       // reserved: some targets failed
     usage = 64,        // EX_USAGE: bad command line
     data = 65,         // EX_DATAERR: bad input data (text, time, CSV)
     no_input = 66,     // EX_NOINPUT: a file that cannot be read

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "net/curl_http_client.hpp"
 #include "net/http_client.hpp"
 
 namespace postsched::media {
@@ -52,6 +53,15 @@ void check_type(const std::string& type, const MediaRef& item,
 
 }  // namespace
 
+bool is_loopback_url(std::string_view url) {
+    auto rest = url.substr(url.find("://") + 3);
+    auto host = rest.substr(0, rest.find_first_of("/?#"));
+    if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
+    if (!host.empty() && host[0] == '[') return host.rfind("[::1]", 0) == 0;
+    host = host.substr(0, host.find(':'));
+    return net::is_loopback_host(host);
+}
+
 bool is_url(std::string_view s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
 
 std::string sniff_content_type(std::string_view h) {
@@ -73,6 +83,9 @@ void check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
     if (!rules.supported)
         throw Error(Exit::data, who + " takes no media (\"" + item.source + "\")");
     if (is_url(item.source)) {
+        if (item.source.rfind("http://", 0) == 0 && !is_loopback_url(item.source))
+            throw Error(Exit::data, "media \"" + item.source + "\": use https (plain http is "
+                                                                "accepted only for loopback hosts)");
         check_type(type_from_extension(item.source), item, rules, account);
         return;
     }

@@ -18,6 +18,8 @@ class HttpClient;
 namespace postsched::media {
 
 bool is_url(std::string_view source);
+// An http(s) URL whose host is loopback (127.0.0.0/8, ::1, localhost).
+bool is_loopback_url(std::string_view url);
 
 // The content type from the first bytes (JPEG, PNG, GIF, WebP, MP4/MOV),
 // or empty when unrecognised.

@@ -65,7 +65,14 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
         if (!account.access_token_enc.empty())
             req.access_token = m_vault.decrypt(account.access_token_enc,
                                                "access token of account \"" + account.name + "\"");
-        for (const auto& m : post.media) req.media.push_back(m_media->get(m));
+        // Platforms that fetch media themselves get the URL, not the bytes.
+        bool urls_only = adapter_for(account.platform).media_rules(account).urls_only;
+        for (const auto& m : post.media) {
+            if (urls_only && media::is_url(m.source))
+                req.media.push_back({m.source, m.alt, "", ""});
+            else
+                req.media.push_back(m_media->get(m));
+        }
     } catch (const Error& e) {
         if (e.code() == Exit::no_perm || e.code() == Exit::config) throw;  // key problem: stop
         Kind kind = e.code() == Exit::data || e.code() == Exit::no_input ? Kind::permanent

@@ -75,14 +75,13 @@ void SqliteStore::add_post(const Post& p, const std::vector<Target>& targets) {
     });
 }
 
-std::vector<TargetView> SqliteStore::targets_of(const std::string& post_id) {
+std::vector<TargetView> SqliteStore::query_targets(const std::string& where,
+                                                   const std::vector<std::string>& params) {
     std::vector<TargetView> out;
     SQLite::Statement q(*m_db, "SELECT " + prefixed(k_target_columns, "t") +
-                                   ", (SELECT name FROM social_accounts a WHERE a.id = "
-                                   "t.account_id), (SELECT platform FROM social_accounts a "
-                                   "WHERE a.id = t.account_id) FROM post_targets t WHERE "
-                                   "t.post_id = ? ORDER BY t.id");
-    q.bind(1, post_id);
+                                   ", a.name, a.platform FROM post_targets t JOIN social_accounts "
+                                   "a ON a.id = t.account_id WHERE " + where + " ORDER BY t.id");
+    for (size_t i = 0; i < params.size(); ++i) bind_opt(q, static_cast<int>(i + 1), params[i]);
     while (q.executeStep()) {
         TargetView v;
         static_cast<Target&>(v) = read_target(q);
@@ -91,6 +90,10 @@ std::vector<TargetView> SqliteStore::targets_of(const std::string& post_id) {
         out.push_back(std::move(v));
     }
     return out;
+}
+
+std::vector<TargetView> SqliteStore::targets_of(const std::string& post_id) {
+    return query_targets("t.post_id = ?", {post_id});
 }
 
 PostView SqliteStore::load_post_view(SQLite::Statement& row) {

@@ -43,6 +43,12 @@ public:
     bool approve_post(std::string_view post_id, Instant now) override;
     int cancel_post(std::string_view post_id, Instant now) override;
 
+    std::optional<TargetView> get_target(std::string_view id_or_prefix) override;
+    std::vector<TargetView> list_targets(TargetStatus status, std::string_view account_name,
+                                         std::optional<Instant> since) override;
+    bool retry_target(std::string_view target_id, bool force, Instant now) override;
+    bool resolve_target(std::string_view target_id, const std::string& url, Instant now) override;
+
     int release_expired_claims(Instant now) override;
     std::vector<Claimed> take_expired_sending(Instant now, Instant lease_until,
                                               const std::string& token, int limit) override;
@@ -68,6 +74,9 @@ private:
     class WriteTx;
     int current_version();
     std::vector<TargetView> targets_of(const std::string& post_id);
+    std::vector<TargetView> query_targets(const std::string& where,
+                                          const std::vector<std::string>& params);
+    void reopen_post(const std::string& target_id, Instant now);
     std::vector<Claimed> load_claimed(const std::vector<std::string>& target_ids);
     std::vector<std::string> due_ids(const std::string& now, int limit);
     void settle_post(const std::string& post_id, Instant now);

@@ -128,6 +128,18 @@ public:
     // Returns the number of targets cancelled.
     virtual int cancel_post(std::string_view post_id, Instant now) = 0;
 
+    // ---- targets, by hand ----
+    // By full id or a unique prefix; throws Error(Exit::data) when ambiguous.
+    virtual std::optional<TargetView> get_target(std::string_view id_or_prefix) = 0;
+    // Targets in `status`, optionally of one account and updated since an instant.
+    virtual std::vector<TargetView> list_targets(TargetStatus status, std::string_view account_name,
+                                                 std::optional<Instant> since) = 0;
+    // failed|skipped (and unknown when `force`) → pending, due now, attempts
+    // reset; the post becomes `posting` again. False when not in such a state.
+    virtual bool retry_target(std::string_view target_id, bool force, Instant now) = 0;
+    // unknown → posted (with `url`) or failed (url empty), then the post settles.
+    virtual bool resolve_target(std::string_view target_id, const std::string& url, Instant now) = 0;
+
     // ---- the pass ----
     // Expired `claimed` leases go back to `pending` (nothing was sent).
     virtual int release_expired_claims(Instant now) = 0;

@@ -184,7 +184,8 @@ struct FakeMastodon::Impl {
                httplib::Server::Handler inner) {
         auto handler = [this, name, inner](const httplib::Request& req, httplib::Response& res) {
             const std::optional<FakeFault> fault = begin(name);
-            const bool handle = !fault || fault->create || fault->action == FakeFault::Action::delay;
+            const bool handle = !fault || fault->create || fault->action == FakeFault::Action::none ||
+                                fault->action == FakeFault::Action::delay;
             if (handle) inner(req, res);
             if (fault) apply(*fault, res);
         };
@@ -197,6 +198,8 @@ struct FakeMastodon::Impl {
 
     static void apply(const FakeFault& fault, httplib::Response& res) {
         switch (fault.action) {
+            case FakeFault::Action::none:
+                break;
             case FakeFault::Action::answer:
                 res.headers.clear();
                 for (const auto& [name, value] : fault.headers) res.set_header(name, value);
@@ -208,6 +211,7 @@ struct FakeMastodon::Impl {
             case FakeFault::Action::drop:
                 // Headers go out, then the body never comes: the connection closes.
                 res.status = 200;
+                res.body.clear();  // a body would be sent instead of the provider
                 res.set_content_provider(
                     64, "application/json",
                     [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
@@ -382,8 +386,12 @@ FakeMastodon::FakeMastodon() : m_impl(std::make_unique<Impl>()) {
     m_impl->add_routes();
     m_impl->port = m_impl->server.bind_to_any_port("127.0.0.1");
     if (m_impl->port <= 0) throw std::runtime_error("fake mastodon: cannot bind 127.0.0.1");
-    // The socket already listens, so clients may connect before this runs.
     m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
+    // stop() is a no-op until the accept loop runs, so wait for it: a fake
+    // destroyed at once (tests of refused connections) must still stop.
+    for (int i = 0; i < 5000 && !m_impl->server.is_running(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 }
 
 FakeMastodon::~FakeMastodon() {

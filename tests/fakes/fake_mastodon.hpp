@@ -43,6 +43,7 @@ struct FakeMedia {
 // An injected answer for the next request(s) to one route.
 struct FakeFault {
     enum class Action {
+        none,       // handle normally: lets a later queued fault hit a later request
         answer,     // answer `status`, `body`, `headers` instead
         delay,      // handle normally, then wait `delay` before answering
         drop,       // close the connection without a complete answer

@@ -18,6 +18,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t k_thread_pool = 16;
+constexpr int k_start_wait_ms = 5000;
 constexpr std::size_t k_discord_max_chars = 2000;
 constexpr std::size_t k_discord_max_files = 10;
 constexpr unsigned long long k_first_snowflake = 1200000000000000000ULL;
@@ -50,6 +51,48 @@ std::string text_or_empty(const json& j, const char* key) {
     if (!j.is_object() || !j.contains(key) || !j[key].is_string())
         return {};
     return j[key].get<std::string>();
+}
+
+// The JSON payload of a Discord request (body, or payload_json of a
+// multipart upload, whose files[n] are counted into `hook`); null when the
+// request carries neither.
+json read_discord(const httplib::Request& req, ReceivedHook& hook) {
+    if (is_json_request(req)) {
+        hook.body = req.body;
+    } else if (req.is_multipart_form_data() && req.has_file("payload_json")) {
+        hook.body = req.get_file_value("payload_json").content;
+        for (const auto& [name, part] : req.files) {
+            if (!starts_with(name, "files["))
+                continue;
+            ++hook.files;
+            hook.file_types.push_back(part.content_type);
+        }
+    } else {
+        return nullptr;
+    }
+    json payload = json::parse(hook.body, nullptr, false);
+    if (payload.is_object()) {
+        hook.text = text_or_empty(payload, "content");
+        hook.username = text_or_empty(payload, "username");
+    }
+    return payload;
+}
+
+// Discord's 400 answer for a payload it refuses, if it does.
+std::optional<json> discord_refusal(const json& payload, const ReceivedHook& hook) {
+    if (payload.is_null() || (hook.text.empty() && hook.files == 0 && payload.is_object())) {
+        return json{{"message", "Cannot send an empty message"}, {"code", 50006}};
+    }
+    if (!payload.is_object()) {
+        return json{{"message", "The request body contains invalid JSON."}, {"code", 50109}};
+    }
+    if (count_code_points(hook.text) > k_discord_max_chars) {
+        return json{{"content", json::array({"Must be 2000 or fewer in length."})}};
+    }
+    if (hook.files > k_discord_max_files) {
+        return json{{"message", "Maximum number of attachments exceeded"}, {"code", 30015}};
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -169,39 +212,9 @@ void FakeWebhooks::Impl::discord(const httplib::Request& req, httplib::Response&
     ReceivedHook hook;
     hook.kind = HookKind::discord;
     hook.path = req.path;
-    if (is_json_request(req)) {
-        hook.body = req.body;
-    } else if (req.is_multipart_form_data() && req.has_file("payload_json")) {
-        hook.body = req.get_file_value("payload_json").content;
-        for (const auto& [name, part] : req.files) {
-            if (!starts_with(name, "files["))
-                continue;
-            ++hook.files;
-            hook.file_types.push_back(part.content_type);
-        }
-    } else {
-        return answer_json(res, 400,
-                           {{"message", "Cannot send an empty message"}, {"code", 50006}});
-    }
-    const json payload = json::parse(hook.body, nullptr, false);
-    if (!payload.is_object()) {
-        return answer_json(
-            res, 400, {{"message", "The request body contains invalid JSON."}, {"code", 50109}});
-    }
-    hook.text = text_or_empty(payload, "content");
-    hook.username = text_or_empty(payload, "username");
-    if (hook.text.empty() && hook.files == 0) {
-        return answer_json(res, 400,
-                           {{"message", "Cannot send an empty message"}, {"code", 50006}});
-    }
-    if (count_code_points(hook.text) > k_discord_max_chars) {
-        return answer_json(res, 400,
-                           {{"content", json::array({"Must be 2000 or fewer in length."})}});
-    }
-    if (hook.files > k_discord_max_files) {
-        return answer_json(
-            res, 400, {{"message", "Maximum number of attachments exceeded"}, {"code", 30015}});
-    }
+    const json payload = read_discord(req, hook);
+    if (const auto refusal = discord_refusal(payload, hook))
+        return answer_json(res, 400, *refusal);
     json attachments = json::array();
     if (payload.contains("attachments") && payload["attachments"].is_array()) {
         for (const auto& a : payload["attachments"]) {
@@ -210,7 +223,6 @@ void FakeWebhooks::Impl::discord(const httplib::Request& req, httplib::Response&
         }
     }
     hook.id = new_id();
-    const bool wait = req.get_param_value("wait") == "true";
     const json message = {{"id", hook.id},
                           {"type", 0},
                           {"content", hook.text},
@@ -222,7 +234,7 @@ void FakeWebhooks::Impl::discord(const httplib::Request& req, httplib::Response&
                             {"id", k_discord_id},
                             {"username", hook.username.empty() ? "Captain Hook" : hook.username}}}};
     record(std::move(hook));
-    if (!wait) {
+    if (req.get_param_value("wait") != "true") {
         res.status = 204;
         return;
     }
@@ -281,9 +293,19 @@ void FakeWebhooks::Impl::generic(const httplib::Request& req, httplib::Response&
 
 FakeWebhooks::FakeWebhooks() : m_impl(std::make_unique<Impl>()) {
     m_impl->port = m_impl->server.bind_to_any_port("127.0.0.1");
-    if (m_impl->port <= 0)
+    if (m_impl->port <= 0) {
         throw std::runtime_error("fake webhooks: cannot bind 127.0.0.1");
+    }
     m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
+    // stop() before the accept loop runs would be lost and the join would hang.
+    for (int i = 0; i < k_start_wait_ms && !m_impl->server.is_running(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (!m_impl->server.is_running()) {
+        m_impl->server.stop();
+        m_impl->thread.join();
+        throw std::runtime_error("fake webhooks: the server did not start");
+    }
 }
 
 FakeWebhooks::~FakeWebhooks() {
