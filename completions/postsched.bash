@@ -10,7 +10,7 @@ _postsched_value_opts=' -c --config -f --file --text --part --at --tz --to --med
   --option --visibility --content-warning --language --max-lateness --idempotency-key
   --status --account --since --until --limit --max-seconds --wait --name --token-env
   --refresh-token-env --expires-at --platform-account-id --username --display-name
-  --instance --command '
+  --instance --command --posted '
 
 # Runs the postsched being completed, with the --config given on the line.
 _postsched_call() {
@@ -71,7 +71,7 @@ _postsched() {
         esac
         if [[ -z $cmd ]]; then
             cmd=$w
-        elif [[ -z $sub && $cmd =~ ^(config|db|account|post)$ ]]; then
+        elif [[ -z $sub && $cmd =~ ^(config|db|account|post|target)$ ]]; then
             sub=$w
         else
             positionals+=("$w")
@@ -129,9 +129,12 @@ _postsched() {
     case "$cmd/$sub" in
         /)
             opts="$global --version"
-            words='init config db account post run'
+            words='init config db account post run retry target'
             ;;
         init/*) opts=$global ;;
+        retry/*) opts="$global --failed --account --since --force" ;;
+        target/) words='resolve' opts=$global ;;
+        target/resolve) opts="$global --posted --failed" ;;
         run/*) opts="$global --limit --max-seconds --wait --dry-run --json" ;;
         config/) words='show' opts=$global ;;
         config/show) opts="$global --json" ;;

@@ -101,6 +101,7 @@ set -l config_subs show
 set -l db_subs migrate status
 set -l account_subs add list show remove
 set -l post_subs add list show edit reschedule approve cancel
+set -l target_subs resolve
 
 complete -c postsched -f
 
@@ -118,6 +119,17 @@ complete -c postsched -n __postsched_needs_command -a db -d 'Store schema mainte
 complete -c postsched -n __postsched_needs_command -a account -d 'Manage the accounts posts go to'
 complete -c postsched -n __postsched_needs_command -a post -d 'Add and manage scheduled posts'
 complete -c postsched -n __postsched_needs_command -a run -d 'One scheduling pass: publish what is due, then exit'
+complete -c postsched -n __postsched_needs_command -a retry -d 'Send a failed, skipped or (with --force) unknown target again'
+complete -c postsched -n __postsched_needs_command -a target -d 'Settle a target by hand'
+
+# retry and target resolve
+complete -c postsched -n "__fish_seen_subcommand_from retry" -l failed -d 'Retry every failed target'
+complete -c postsched -n "__fish_seen_subcommand_from retry" -l account -x -a '(__postsched_accounts)' -d 'With --failed: only this account'
+complete -c postsched -n "__fish_seen_subcommand_from retry" -l since -x -d 'With --failed: failed since this instant'
+complete -c postsched -n "__fish_seen_subcommand_from retry" -l force -d 'Also retry an unknown target'
+complete -c postsched -n "__postsched_needs_sub target $target_subs" -a resolve -d 'Settle an unknown target: posted or failed'
+complete -c postsched -n '__postsched_in target resolve' -l posted -x -d 'It was published; its URL'
+complete -c postsched -n '__postsched_in target resolve' -l failed -d 'It was not published'
 
 # config
 complete -c postsched -n "__postsched_needs_sub config $config_subs" -a show -d 'Print each effective value and its origin'

@@ -16,7 +16,7 @@ const config::Config& Context::config() {
 }
 
 store::Store& Context::raw_store() {
-    if (!m_store) m_store = store::open_store(config().store_url);
+    if (!m_store) m_store = store::open_store(config().store_url, config().busy_timeout);
     return *m_store;
 }
 

@@ -33,6 +33,7 @@ struct Config {
     std::string config_file;  // empty when none was found
     std::string data_dir;     // $XDG_DATA_HOME/postsched
     std::string store_url;    // sqlite:///abs/path or postgresql://…
+    Millis busy_timeout{10000};  // how long to wait for another writer
     std::string lock_file;
     int batch_size = 200;
     int concurrency = 4;

@@ -113,6 +113,9 @@ std::vector<KeySpec> build_keys() {
     k.push_back(str_key("store.url", {"POSTSCHED_STORE_URL"},
                         "sqlite:///absolute/path.db or postgresql://user@host:port/db",
                         &Config::store_url));
+    k.push_back(dur_key("store.busy_timeout", {"POSTSCHED_BUSY_TIMEOUT"},
+                        "how long to wait for another writer before giving up (exit 75)",
+                        &Config::busy_timeout));
     k.push_back(str_key("scheduler.lock_file", {"POSTSCHED_LOCK_FILE"},
                         "file locked by `run` so passes never overlap", &Config::lock_file));
     k.push_back(int_key("scheduler.batch_size", {"POSTSCHED_BATCH_SIZE"},

@@ -14,18 +14,22 @@
 namespace postsched::store {
 using namespace rows;
 
-SqliteStore::SqliteStore(const std::string& path) : m_path(path) {
+SqliteStore::SqliteStore(const std::string& path, Millis busy_timeout) : m_path(path) {
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     try {
         m_db = std::make_unique<SQLite::Database>(
             path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
-        m_db->setBusyTimeout(10000);
+        m_db->setBusyTimeout(static_cast<int>(busy_timeout.count()));
         m_db->exec("PRAGMA journal_mode=WAL");
         m_db->exec("PRAGMA synchronous=NORMAL");
         m_db->exec("PRAGMA foreign_keys=ON");
     } catch (const SQLite::Exception& e) {
+        int code = e.getErrorCode() & 0xff;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+            throw Error(Exit::temp_fail,
+                        "store \"" + path + "\" is locked by another writer; try again");
         throw Error(Exit::unavailable,
                     "cannot open store \"" + path + "\": " + std::string(e.what()));
     }

@@ -18,7 +18,7 @@ namespace postsched::store {
 class SqliteStore final : public Store {
 public:
     // Opens (creating when missing) the database file at `path`.
-    explicit SqliteStore(const std::string& path);
+    SqliteStore(const std::string& path, Millis busy_timeout);
     ~SqliteStore() override;
 
     int latest_version() const override;

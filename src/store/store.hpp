@@ -175,6 +175,6 @@ public:
 // Opens the store named by a URL (sqlite:///path, postgresql://…). Throws
 // Error(Exit::config) for an unknown scheme, Exit::unavailable when it
 // cannot be reached.
-std::unique_ptr<Store> open_store(const std::string& url);
+std::unique_ptr<Store> open_store(const std::string& url, Millis busy_timeout = Millis{10000});
 
 }  // namespace postsched::store

@@ -1,5 +1,6 @@
 // End to end: the real binary, a throwaway SQLite store, fake platforms.
 #include <boost/test/unit_test.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include <set>
@@ -205,6 +206,19 @@ BOOST_AUTO_TEST_CASE(an_interrupted_send_is_settled_not_repeated) {
     auto post = w.show(id);
     BOOST_TEST(post["targets"][0]["status"] == "posted");
     BOOST_TEST(post["status"] == "posted");
+}
+
+BOOST_AUTO_TEST_CASE(a_store_locked_by_another_writer_is_a_clear_temporary_failure) {
+    World w;
+    SQLite::Database db(w.box.db_path(), SQLite::OPEN_READWRITE);
+    db.exec("BEGIN IMMEDIATE");
+    RunResult r = w.box.run({"post", "add", "hello", "--to", "m", "--now"}, "",
+                            {{"POSTSCHED_BUSY_TIMEOUT", "200ms"}});
+    db.exec("ROLLBACK");
+    BOOST_TEST(r.code == 75);
+    BOOST_TEST(r.err == "postsched: error: store \"" + w.box.db_path() +
+                            "\" is locked by another writer; try again\n");
+    BOOST_TEST(sqlite(w.box.db_path(), "select count(*) from scheduled_posts") == "0\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
