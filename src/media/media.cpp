@@ -109,6 +109,17 @@ void check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
                                     who);
 }
 
+void check_fetched(const adapters::FetchedMedia& item, const adapters::MediaRules& rules,
+                   const Account& account) {
+    MediaRef ref{item.source, item.alt};
+    check_type(item.content_type, ref, rules, account);
+    if (item.bytes.size() > rules.max_bytes)
+        throw Error(Exit::data, "media \"" + item.source + "\" is " +
+                                    human_bytes(item.bytes.size()) + ", over the " +
+                                    human_bytes(rules.max_bytes) + " limit of " + account.platform +
+                                    " account \"" + account.name + "\"");
+}
+
 MediaCache::MediaCache(net::HttpClient& http, std::size_t max_bytes, Millis timeout)
     : m_http(http), m_max_bytes(max_bytes), m_timeout(timeout) {}
 

@@ -30,6 +30,11 @@ std::string sniff_content_type(std::string_view head);
 void check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
                        const Account& account);
 
+// Checks a fetched item's sniffed type and size against one account's rules
+// (a URL's real type is only known once fetched). Throws Error(Exit::data).
+void check_fetched(const adapters::FetchedMedia& item, const adapters::MediaRules& rules,
+                   const Account& account);
+
 // Reads or downloads items for one pass; each source is fetched once even
 // when several targets use it. Thread-safe.
 class MediaCache {

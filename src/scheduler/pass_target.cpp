@@ -66,12 +66,15 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
             req.access_token = m_vault.decrypt(account.access_token_enc,
                                                "access token of account \"" + account.name + "\"");
         // Platforms that fetch media themselves get the URL, not the bytes.
-        bool urls_only = adapter_for(account.platform).media_rules(account).urls_only;
+        auto rules = adapter_for(account.platform).media_rules(account);
         for (const auto& m : post.media) {
-            if (urls_only && media::is_url(m.source))
+            if (rules.urls_only && media::is_url(m.source)) {
                 req.media.push_back({m.source, m.alt, "", ""});
-            else
-                req.media.push_back(m_media->get(m));
+                continue;
+            }
+            auto fetched = m_media->get(m);
+            media::check_fetched(fetched, rules, account);
+            req.media.push_back(std::move(fetched));
         }
     } catch (const Error& e) {
         if (e.code() == Exit::no_perm || e.code() == Exit::config) throw;  // key problem: stop

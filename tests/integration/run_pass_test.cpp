@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "fakes/fake_files.hpp"
 #include "fakes/fake_mastodon.hpp"
 #include "fakes/fake_webhooks.hpp"
 #include "support/sandbox.hpp"
@@ -206,6 +207,26 @@ BOOST_AUTO_TEST_CASE(an_interrupted_send_is_settled_not_repeated) {
     auto post = w.show(id);
     BOOST_TEST(post["targets"][0]["status"] == "posted");
     BOOST_TEST(post["status"] == "posted");
+}
+
+BOOST_AUTO_TEST_CASE(media_urls_are_fetched_once_sniffed_and_uploaded_with_alt_text) {
+    World w;
+    postsched::fakes::FakeFiles files;
+    files.put("/pic.png", postsched::fakes::tiny_png(), "image/png");
+    files.put("/fake.png", "this is not an image", "image/png");
+    std::string good = w.add({"with media", "--to", "m", "--now", "--media", files.url("/pic.png"),
+                              "--alt", "a tiny square"});
+    std::string bad = w.add({"bad media", "--to", "m", "--now", "--media", files.url("/fake.png")});
+    w.box.ok({"run"});
+    BOOST_TEST(files.fetches("/pic.png") == 1);
+    auto media = w.mastodon.media();
+    BOOST_REQUIRE_EQUAL(media.size(), 1u);
+    BOOST_TEST(media[0].content_type == "image/png");
+    BOOST_TEST(media[0].description == "a tiny square");
+    BOOST_TEST(w.show(good)["targets"][0]["status"] == "posted");
+    auto failed = w.show(bad)["targets"][0];
+    BOOST_TEST(failed["status"] == "failed");
+    BOOST_TEST(failed["error"].get<std::string>().find("not a recognised image") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_store_locked_by_another_writer_is_a_clear_temporary_failure) {
