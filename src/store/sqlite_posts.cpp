@@ -36,43 +36,71 @@ bool is_id_prefix(std::string_view s) {
 
 }  // namespace
 
+void SqliteStore::insert_post(const Post& p, const std::vector<Target>& targets) {
+    if (p.idempotency_key) {
+        SQLite::Statement dup(*m_db, "SELECT id FROM scheduled_posts WHERE idempotency_key = ?");
+        dup.bind(1, *p.idempotency_key);
+        if (dup.executeStep())
+            throw Error(Exit::data, "idempotency key \"" + *p.idempotency_key +
+                                        "\" is already used by post " + text(dup, 0));
+    }
+    SQLite::Statement q(*m_db, std::string("INSERT INTO scheduled_posts (") + k_post_columns +
+                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, p.id);
+    q.bind(2, p.parts.empty() ? std::string() : p.parts[0]);
+    q.bind(3, parts_json(p));
+    q.bind(4, media_urls_json(p));
+    q.bind(5, media_alt_json(p));
+    q.bind(6, p.options);
+    q.bind(7, format_instant(p.scheduled_at));
+    q.bind(8, p.timezone);
+    q.bind(9, std::string(to_string(p.status)));
+    if (p.max_lateness)
+        q.bind(10, static_cast<int64_t>(p.max_lateness->count()));
+    else
+        q.bind(10);
+    if (p.idempotency_key)
+        q.bind(11, *p.idempotency_key);
+    else
+        q.bind(11);
+    q.bind(12, format_instant(p.created_at));
+    q.bind(13, format_instant(p.updated_at));
+    bind_opt(q, 14, p.approved_at);
+    q.exec();
+    for (const auto& t : targets) insert_target(*m_db, t, p.created_at);
+}
+
 void SqliteStore::add_post(const Post& p, const std::vector<Target>& targets) {
     std::lock_guard lock(m_mutex);
     guarded(m_path, [&] {
         SqliteTx tx(*m_db);
-        if (p.idempotency_key) {
-            SQLite::Statement dup(*m_db, "SELECT id FROM scheduled_posts WHERE idempotency_key = ?");
-            dup.bind(1, *p.idempotency_key);
-            if (dup.executeStep())
-                throw Error(Exit::data, "idempotency key \"" + *p.idempotency_key +
-                                            "\" is already used by post " + text(dup, 0));
-        }
-        SQLite::Statement q(*m_db, std::string("INSERT INTO scheduled_posts (") + k_post_columns +
-                                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        q.bind(1, p.id);
-        q.bind(2, p.parts.empty() ? std::string() : p.parts[0]);
-        q.bind(3, parts_json(p));
-        q.bind(4, media_urls_json(p));
-        q.bind(5, media_alt_json(p));
-        q.bind(6, p.options);
-        q.bind(7, format_instant(p.scheduled_at));
-        q.bind(8, p.timezone);
-        q.bind(9, std::string(to_string(p.status)));
-        if (p.max_lateness)
-            q.bind(10, static_cast<int64_t>(p.max_lateness->count()));
-        else
-            q.bind(10);
-        if (p.idempotency_key)
-            q.bind(11, *p.idempotency_key);
-        else
-            q.bind(11);
-        q.bind(12, format_instant(p.created_at));
-        q.bind(13, format_instant(p.updated_at));
-        bind_opt(q, 14, p.approved_at);
-        q.exec();
-        for (const auto& t : targets) insert_target(*m_db, t, p.created_at);
+        insert_post(p, targets);
         tx.commit();
     });
+}
+
+// Holds the store mutex and one BEGIN IMMEDIATE transaction for its lifetime.
+class SqliteStore::Bulk final : public BulkInsert {
+public:
+    explicit Bulk(SqliteStore& s) : m_s(s), m_lock(s.m_mutex), m_tx(make_tx(s)) {}
+    void add(const Post& post, const std::vector<Target>& targets) override {
+        guarded(m_s.m_path, [&] { m_s.insert_post(post, targets); });
+    }
+    void commit() override {
+        guarded(m_s.m_path, [&] { m_tx->commit(); });
+    }
+
+private:
+    static std::unique_ptr<SqliteTx> make_tx(SqliteStore& s) {
+        return guarded(s.m_path, [&] { return std::make_unique<SqliteTx>(*s.m_db); });
+    }
+    SqliteStore& m_s;
+    std::unique_lock<std::mutex> m_lock;
+    std::unique_ptr<SqliteTx> m_tx;
+};
+
+std::unique_ptr<BulkInsert> SqliteStore::bulk_insert(Instant) {
+    return std::make_unique<Bulk>(*this);
 }
 
 std::vector<TargetView> SqliteStore::query_targets(const std::string& where,
@@ -131,9 +159,10 @@ std::optional<PostView> SqliteStore::find_post_by_key(std::string_view key) {
     });
 }
 
-std::vector<PostView> SqliteStore::list_posts(const PostFilter& f) {
+void SqliteStore::each_post(const PostFilter& f,
+                            const std::function<void(const PostView&)>& visit) {
     std::lock_guard lock(m_mutex);
-    return guarded(m_path, [&] {
+    guarded(m_path, [&] {
         std::string sql = "SELECT " + prefixed(k_post_columns, "p") +
                           " FROM scheduled_posts p WHERE (?1 IS NULL OR p.status = ?1) AND (?2 IS "
                           "NULL OR p.scheduled_at >= ?2) AND (?3 IS NULL OR p.scheduled_at < ?3) AND "
@@ -148,10 +177,14 @@ std::vector<PostView> SqliteStore::list_posts(const PostFilter& f) {
         bind_opt(q, 3, f.until);
         bind_opt(q, 4, f.account_name);
         if (f.target_status) q.bind(5, std::string(to_string(*f.target_status)));
-        std::vector<PostView> out;
-        while (q.executeStep()) out.push_back(load_post_view(q));
-        return out;
+        while (q.executeStep()) visit(load_post_view(q));
     });
+}
+
+std::vector<PostView> SqliteStore::list_posts(const PostFilter& f) {
+    std::vector<PostView> out;
+    each_post(f, [&](const PostView& v) { out.push_back(v); });
+    return out;
 }
 
 bool SqliteStore::update_unsent_post(const Post& p, const std::vector<Target>* targets,

@@ -38,6 +38,9 @@ public:
     std::optional<PostView> get_post(std::string_view id_or_prefix) override;
     std::optional<PostView> find_post_by_key(std::string_view idempotency_key) override;
     std::vector<PostView> list_posts(const PostFilter& filter) override;
+    void each_post(const PostFilter& filter,
+                   const std::function<void(const PostView&)>& visit) override;
+    std::unique_ptr<BulkInsert> bulk_insert(Instant now) override;
     bool update_unsent_post(const Post& post, const std::vector<Target>* targets,
                             Instant now) override;
     bool approve_post(std::string_view post_id, Instant now) override;
@@ -71,7 +74,8 @@ public:
     std::optional<RunRecord> last_run() override;
 
 private:
-    class WriteTx;
+    class Bulk;
+    friend class Bulk;
     int current_version();
     std::vector<TargetView> targets_of(const std::string& post_id);
     std::vector<TargetView> query_targets(const std::string& where,
@@ -81,6 +85,7 @@ private:
     std::vector<std::string> due_ids(const std::string& now, int limit);
     void settle_post(const std::string& post_id, Instant now);
     PostView load_post_view(SQLite::Statement& row);
+    void insert_post(const Post& post, const std::vector<Target>& targets);
 
     std::string m_path;
     std::unique_ptr<SQLite::Database> m_db;

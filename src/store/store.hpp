@@ -3,6 +3,7 @@
 // implements it now; PostgresStore follows with the same contract tests.
 // Every method is one short transaction and never holds it across I/O that
 // is not the database's. Methods are safe to call from several threads.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -80,6 +81,16 @@ struct ClaimResult {
     int skipped_late = 0;  // due targets later than their max lateness, now `skipped`
 };
 
+// Many posts written in one transaction (CSV import): all or nothing. The
+// destructor rolls back unless commit() was called. Not thread-safe.
+class BulkInsert {
+public:
+    virtual ~BulkInsert() = default;
+    // Throws Error(Exit::data) naming the key when an idempotency key is taken.
+    virtual void add(const Post& post, const std::vector<Target>& targets) = 0;
+    virtual void commit() = 0;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -117,6 +128,12 @@ public:
     virtual std::optional<PostView> get_post(std::string_view id_or_prefix) = 0;
     virtual std::optional<PostView> find_post_by_key(std::string_view idempotency_key) = 0;
     virtual std::vector<PostView> list_posts(const PostFilter& filter) = 0;
+    // Like list_posts, one post at a time, so memory does not grow with the
+    // store (export). `visit` must not call back into the store.
+    virtual void each_post(const PostFilter& filter,
+                           const std::function<void(const PostView&)>& visit) = 0;
+    // Starts a bulk write; holds the store's write lock until commit/rollback.
+    virtual std::unique_ptr<BulkInsert> bulk_insert(Instant now) = 0;
     // Replaces content/time/media/options and (when given) the target accounts
     // of a post none of whose targets has been claimed or sent. Returns false
     // (changing nothing) when that no longer holds.

@@ -255,4 +255,46 @@ BOOST_FIXTURE_TEST_CASE(removing_an_account_settles_its_posts, Fixture) {
     BOOST_TEST((view(both).post.status == PostStatus::pending));
 }
 
+BOOST_FIXTURE_TEST_CASE(bulk_inserts_are_all_or_nothing, Fixture) {
+    auto a = account("a");
+    auto make = [&](const std::string& key) {
+        Post p;
+        p.id = new_uuid_v7(k_t0);
+        p.parts = {"bulk " + key};
+        p.scheduled_at = k_t0;
+        p.timezone = "UTC";
+        p.idempotency_key = key;
+        p.created_at = p.updated_at = k_t0;
+        Target t;
+        t.id = new_uuid_v7(k_t0);
+        t.post_id = p.id;
+        t.account_id = a.id;
+        t.next_attempt_at = k_t0;
+        return std::pair{p, std::vector<Target>{t}};
+    };
+    {
+        auto bulk = s->bulk_insert(k_t0);
+        auto [p, t] = make("k1");
+        bulk->add(p, t);
+    }  // no commit: rolled back
+    BOOST_TEST(s->list_posts({}).empty());
+    {
+        auto bulk = s->bulk_insert(k_t0);
+        for (const char* k : {"k1", "k2", "k3"}) {
+            auto [p, t] = make(k);
+            bulk->add(p, t);
+        }
+        auto [p, t] = make("k2");
+        BOOST_CHECK_THROW(bulk->add(p, t), Error);
+        bulk->commit();
+    }
+    BOOST_TEST(s->list_posts({}).size() == 3u);
+    int seen = 0;
+    s->each_post({}, [&](const PostView& v) {
+        ++seen;
+        BOOST_TEST(v.targets.size() == 1u);
+    });
+    BOOST_TEST(seen == 3);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
