@@ -52,7 +52,7 @@ std::string_view to_string(Outcome::Kind kind);
 
 // A media item fetched for this pass: bytes in memory, type sniffed.
 struct FetchedMedia {
-    std::string source;        // original URL or path
+    std::string source;  // original URL or path
     std::string alt;
     std::string content_type;  // sniffed: image/jpeg, image/png, image/gif, image/webp, video/mp4
     std::string bytes;         // empty when the adapter takes URLs (Instagram, Threads)
@@ -69,7 +69,7 @@ struct PublishRequest {
     std::vector<FetchedMedia> media;
     std::string options = "{}";        // post options JSON
     std::string adapter_state = "{}";  // JSON saved by earlier attempts
-    bool resuming = false;  // an earlier attempt may have reached the platform
+    bool resuming = false;             // an earlier attempt may have reached the platform
 };
 
 // Adapters call this to persist their resume state (thread part ids, record
@@ -102,7 +102,7 @@ struct AccountProfile {
 };
 
 class Adapter {
-public:
+  public:
     virtual ~Adapter() = default;
     // Checks the credentials against the platform (account add) and returns what
     // it says about the account. Throws Error naming the account on rejection.

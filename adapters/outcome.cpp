@@ -20,15 +20,24 @@ Outcome Outcome::failure(Kind kind, std::string message, std::optional<Instant> 
 
 std::string_view to_string(Outcome::Kind kind) {
     switch (kind) {
-        case Outcome::Kind::posted: return "posted";
-        case Outcome::Kind::rate_limited: return "rate_limited";
-        case Outcome::Kind::paused: return "paused";
-        case Outcome::Kind::transient: return "transient";
-        case Outcome::Kind::permanent: return "permanent";
-        case Outcome::Kind::duplicate: return "duplicate";
-        case Outcome::Kind::auth_expired: return "auth_expired";
-        case Outcome::Kind::unknown: return "unknown";
-        case Outcome::Kind::waiting: return "waiting";
+        case Outcome::Kind::posted:
+            return "posted";
+        case Outcome::Kind::rate_limited:
+            return "rate_limited";
+        case Outcome::Kind::paused:
+            return "paused";
+        case Outcome::Kind::transient:
+            return "transient";
+        case Outcome::Kind::permanent:
+            return "permanent";
+        case Outcome::Kind::duplicate:
+            return "duplicate";
+        case Outcome::Kind::auth_expired:
+            return "auth_expired";
+        case Outcome::Kind::unknown:
+            return "unknown";
+        case Outcome::Kind::waiting:
+            return "waiting";
     }
     return "unknown";
 }

@@ -23,7 +23,8 @@ const std::vector<AdapterInfo>& registry() {
 
 const AdapterInfo* find_adapter(std::string_view platform) {
     for (const auto& info : registry()) {
-        if (info.name == platform) return &info;
+        if (info.name == platform)
+            return &info;
     }
     return nullptr;
 }

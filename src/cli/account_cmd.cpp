@@ -25,15 +25,17 @@ struct AddOptions {
 std::string secret_from_env(const std::string& var, const char* what) {
     const char* v = std::getenv(var.c_str());
     if (!v || !*v)
-        throw Error(Exit::usage, std::string(what) + ": environment variable " + var +
-                                     " is not set or empty");
+        throw Error(Exit::usage,
+                    std::string(what) + ": environment variable " + var + " is not set or empty");
     return v;
 }
 
 std::string secret_from_stdin() {
     std::string s(std::istreambuf_iterator<char>(std::cin), {});
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    if (s.empty()) throw Error(Exit::usage, "--token-stdin: standard input was empty");
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+        s.pop_back();
+    if (s.empty())
+        throw Error(Exit::usage, "--token-stdin: standard input was empty");
     return s;
 }
 
@@ -42,23 +44,26 @@ void check_name(const std::string& name) {
         throw Error(Exit::usage, "--name: give 1 to 64 characters");
     for (char c : name)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
-            throw Error(Exit::usage, "--name \"" + name +
-                                         "\": use letters, digits, '-', '_' and '.' only");
+            throw Error(Exit::usage,
+                        "--name \"" + name + "\": use letters, digits, '-', '_' and '.' only");
 }
 
 int run_add(Context& ctx, const AddOptions& o) {
     const auto* info = adapters::find_adapter(o.platform);
     if (!info) {
         std::string names;
-        for (const auto& i : adapters::registry()) names += (names.empty() ? "" : ", ") + std::string(i.name);
+        for (const auto& i : adapters::registry())
+            names += (names.empty() ? "" : ", ") + std::string(i.name);
         throw Error(Exit::usage, "unknown platform \"" + o.platform + "\" (known: " + names + ")");
     }
     check_name(o.name);
     if (!o.token_env.empty() && o.token_stdin)
         throw Error(Exit::usage, "give the token with --token-env or --token-stdin, not both");
     std::string token;
-    if (!o.token_env.empty()) token = secret_from_env(o.token_env, "--token-env");
-    if (o.token_stdin) token = secret_from_stdin();
+    if (!o.token_env.empty())
+        token = secret_from_env(o.token_env, "--token-env");
+    if (o.token_stdin)
+        token = secret_from_stdin();
     if (info->needs_token && token.empty())
         throw Error(Exit::usage, o.platform + " needs a token: --token-env VAR or --token-stdin");
     if (info->needs_instance && o.instance.empty())
@@ -74,12 +79,14 @@ int run_add(Context& ctx, const AddOptions& o) {
     a.platform = o.platform;
     a.name = o.name;
     a.instance_url = o.instance;
-    while (!a.instance_url.empty() && a.instance_url.back() == '/') a.instance_url.pop_back();
+    while (!a.instance_url.empty() && a.instance_url.back() == '/')
+        a.instance_url.pop_back();
     a.platform_account_id = o.platform_id;
     a.username = o.username;
     a.display_name = o.display_name;
     a.created_at = ctx.clock().now();
-    if (!o.command.empty()) a.settings = nlohmann::json{{"command", o.command}}.dump();
+    if (!o.command.empty())
+        a.settings = nlohmann::json{{"command", o.command}}.dump();
     if (!o.expires_at.empty()) {
         a.token_expiry = parse_offset_instant(o.expires_at);
         if (!a.token_expiry)
@@ -88,16 +95,21 @@ int run_add(Context& ctx, const AddOptions& o) {
     }
     if (!o.no_verify) {
         auto profile = ctx.adapter(o.platform).verify_account(a, token);
-        if (a.platform_account_id.empty()) a.platform_account_id = profile.platform_account_id;
-        if (a.username.empty()) a.username = profile.username;
-        if (a.display_name.empty()) a.display_name = profile.display_name;
+        if (a.platform_account_id.empty())
+            a.platform_account_id = profile.platform_account_id;
+        if (a.username.empty())
+            a.username = profile.username;
+        if (a.display_name.empty())
+            a.display_name = profile.display_name;
         auto merged = nlohmann::json::parse(a.settings);
         merged.update(nlohmann::json::parse(profile.settings));
         a.settings = merged.dump();
     }
-    if (!token.empty()) a.access_token_enc = ctx.vault().encrypt(token);
+    if (!token.empty())
+        a.access_token_enc = ctx.vault().encrypt(token);
     if (!o.refresh_env.empty())
-        a.refresh_token_enc = ctx.vault().encrypt(secret_from_env(o.refresh_env, "--refresh-token-env"));
+        a.refresh_token_enc =
+            ctx.vault().encrypt(secret_from_env(o.refresh_env, "--refresh-token-env"));
     store.add_account(a);
     std::cout << "added " << a.platform << " account \"" << a.name << "\""
               << (a.username.empty() ? "" : " (" + a.username + ")") << "\n";
@@ -121,15 +133,19 @@ int run_list(Context& ctx, bool json) {
         return 0;
     }
     std::vector<std::vector<std::string>> rows;
-    for (const auto& a : accounts) rows.push_back(account_row(a));
-    print_table(std::cout, {"NAME", "PLATFORM", "USERNAME", "ACTIVE", "RECONNECT", "TOKEN EXPIRES", "LAST USED"},
-                rows);
+    for (const auto& a : accounts)
+        rows.push_back(account_row(a));
+    print_table(
+        std::cout,
+        {"NAME", "PLATFORM", "USERNAME", "ACTIVE", "RECONNECT", "TOKEN EXPIRES", "LAST USED"},
+        rows);
     return 0;
 }
 
 Account require_account(Context& ctx, const std::string& name) {
     auto a = ctx.store().find_account(name);
-    if (!a) throw Error(Exit::data, "no account named \"" + name + "\" (see `postsched account list`)");
+    if (!a)
+        throw Error(Exit::data, "no account named \"" + name + "\" (see `postsched account list`)");
     return *a;
 }
 
@@ -166,7 +182,8 @@ int run_remove(Context& ctx, const std::string& name, bool force) {
                                     " unsent target(s); cancel them first or use --force");
     ctx.store().remove_account(a.id, ctx.clock().now());
     std::cout << "removed account \"" << name << "\"";
-    if (unsent > 0) std::cout << " and its " << unsent << " unsent target(s)";
+    if (unsent > 0)
+        std::cout << " and its " << unsent << " unsent target(s)";
     std::cout << "\n";
     return 0;
 }
@@ -180,12 +197,16 @@ void register_account(CLI::App& app, Context& ctx) {
     static AddOptions add;
     auto* a = account->add_subcommand("add", "add an account with a token you already have");
     std::string platforms;
-    for (const auto& i : adapters::registry()) platforms += (platforms.empty() ? "" : ", ") + std::string(i.name);
+    for (const auto& i : adapters::registry())
+        platforms += (platforms.empty() ? "" : ", ") + std::string(i.name);
     a->add_option("platform", add.platform, "platform: " + platforms)->required();
     a->add_option("--name", add.name, "the name --to uses; unique")->required();
-    a->add_option("--token-env", add.token_env, "read the access token (or webhook URL) from this variable");
-    a->add_flag("--token-stdin", add.token_stdin, "read the access token (or webhook URL) from stdin");
-    a->add_option("--refresh-token-env", add.refresh_env, "read a refresh token from this variable");
+    a->add_option("--token-env", add.token_env,
+                  "read the access token (or webhook URL) from this variable");
+    a->add_flag("--token-stdin", add.token_stdin,
+                "read the access token (or webhook URL) from stdin");
+    a->add_option("--refresh-token-env", add.refresh_env,
+                  "read a refresh token from this variable");
     a->add_option("--expires-at", add.expires_at, "when the access token expires (ISO-8601)");
     a->add_option("--platform-account-id", add.platform_id, "the platform's id of the account");
     a->add_option("--username", add.username, "the account's username");

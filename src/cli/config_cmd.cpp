@@ -30,7 +30,8 @@ void register_config(CLI::App& app, Context& ctx) {
             std::cout << "# config file: " << (c.config_file.empty() ? "(none)" : c.config_file)
                       << "\n";
             std::vector<std::vector<std::string>> rows;
-            for (const auto& o : c.origins) rows.push_back({o.key, o.value, o.origin});
+            for (const auto& o : c.origins)
+                rows.push_back({o.key, o.value, o.origin});
             print_table(std::cout, {"KEY", "VALUE", "ORIGIN"}, rows);
             return 0;
         };

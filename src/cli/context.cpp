@@ -11,12 +11,14 @@ Context::Context(const GlobalOptions& options) : m_options(options) {}
 Context::~Context() = default;
 
 const config::Config& Context::config() {
-    if (!m_config) m_config = std::make_unique<config::Config>(config::load(m_options.config_path));
+    if (!m_config)
+        m_config = std::make_unique<config::Config>(config::load(m_options.config_path));
     return *m_config;
 }
 
 store::Store& Context::raw_store() {
-    if (!m_store) m_store = store::open_store(config().store_url, config().busy_timeout);
+    if (!m_store)
+        m_store = store::open_store(config().store_url, config().busy_timeout);
     return *m_store;
 }
 
@@ -43,20 +45,24 @@ const crypto::Vault& Context::vault() {
 }
 
 const Clock& Context::clock() {
-    if (!m_clock) m_clock = make_process_clock();
+    if (!m_clock)
+        m_clock = make_process_clock();
     return *m_clock;
 }
 
 net::HttpClient& Context::http() {
-    if (!m_http) m_http = net::make_curl_http_client(std::chrono::seconds(10));
+    if (!m_http)
+        m_http = net::make_curl_http_client(std::chrono::seconds(10));
     return *m_http;
 }
 
 adapters::Adapter& Context::adapter(const std::string& platform) {
     auto it = m_adapters.find(platform);
-    if (it != m_adapters.end()) return *it->second;
+    if (it != m_adapters.end())
+        return *it->second;
     const auto* info = adapters::find_adapter(platform);
-    if (!info) throw Error(Exit::data, "unknown platform \"" + platform + "\"");
+    if (!info)
+        throw Error(Exit::data, "unknown platform \"" + platform + "\"");
     adapters::AdapterContext actx{http(), clock(), config().platform(platform)};
     return *m_adapters.emplace(platform, info->make(actx)).first->second;
 }

@@ -18,9 +18,13 @@ std::string config_skeleton(const config::Config& c) {
     return "# postsched configuration — see `man postsched` (CONFIGURATION).\n"
            "# Every key is optional; `postsched config show` prints the effective values.\n\n"
            "[store]\n"
-           "url = \"" + c.store_url + "\"\n\n"
+           "url = \"" +
+           c.store_url +
+           "\"\n\n"
            "[scheduler]\n"
-           "# lock_file = \"" + c.lock_file + "\"\n"
+           "# lock_file = \"" +
+           c.lock_file +
+           "\"\n"
            "# batch_size = 200\n"
            "# concurrency = 4\n"
            "# time_budget = \"50s\"\n"
@@ -29,7 +33,9 @@ std::string config_skeleton(const config::Config& c) {
            "# max_lateness = \"6h\"\n"
            "# timezone = \"Europe/Berlin\"\n\n"
            "[security]\n"
-           "key_file = \"" + c.key_file + "\"\n\n"
+           "key_file = \"" +
+           c.key_file +
+           "\"\n\n"
            "[log]\n"
            "# level = \"warning\"\n"
            "# file = \"/var/log/postsched.log\"\n";
@@ -45,11 +51,12 @@ std::string user_config_path() {
 int run_init(Context& ctx) {
     const auto& c = ctx.config();
     if (c.config_file.empty()) {
-        std::string path = ctx.options().config_path.empty() ? user_config_path()
-                                                              : ctx.options().config_path;
+        std::string path =
+            ctx.options().config_path.empty() ? user_config_path() : ctx.options().config_path;
         fs::create_directories(fs::path(path).parent_path());
         std::ofstream out(path);
-        if (!out) throw Error(Exit::cant_create, "cannot write config file \"" + path + "\"");
+        if (!out)
+            throw Error(Exit::cant_create, "cannot write config file \"" + path + "\"");
         out << config_skeleton(c);
         std::cout << "wrote config " << path << "\n";
     } else {

@@ -13,7 +13,8 @@ namespace {
 std::size_t width_of(const std::string& s) {
     std::size_t n = 0;
     for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
+        if ((c & 0xC0) != 0x80)
+            ++n;
     return n;
 }
 
@@ -23,41 +24,48 @@ nlohmann::json target_json(const store::TargetView& t) {
                      {"platform", t.platform},
                      {"status", to_string(t.status)},
                      {"attempts", t.attempts}};
-    auto opt = [&](const char* k, const std::string& v) { j[k] = v.empty() ? nullptr : nlohmann::json(v); };
+    auto opt = [&](const char* k, const std::string& v) {
+        j[k] = v.empty() ? nullptr : nlohmann::json(v);
+    };
     opt("platform_post_id", t.platform_post_id);
     opt("url", t.platform_post_url);
     opt("error", t.error_message);
     opt("error_kind", t.last_error_kind);
     opt("posted_at", optional_instant(t.posted_at));
-    opt("next_attempt_at", t.status == TargetStatus::pending ? format_instant(t.next_attempt_at)
-                                                             : std::string());
+    opt("next_attempt_at",
+        t.status == TargetStatus::pending ? format_instant(t.next_attempt_at) : std::string());
     return j;
 }
 
 nlohmann::json post_object(const store::PostView& v) {
     const Post& p = v.post;
     nlohmann::json media = nlohmann::json::array();
-    for (const auto& m : p.media) media.push_back({{"source", m.source}, {"alt", m.alt}});
+    for (const auto& m : p.media)
+        media.push_back({{"source", m.source}, {"alt", m.alt}});
     nlohmann::json targets = nlohmann::json::array();
-    for (const auto& t : v.targets) targets.push_back(target_json(t));
-    return {{"id", p.id},
-            {"status", to_string(p.status)},
-            {"scheduled_at", format_instant(p.scheduled_at)},
-            {"timezone", p.timezone},
-            {"parts", p.parts},
-            {"media", media},
-            {"options", nlohmann::json::parse(p.options)},
-            {"idempotency_key", p.idempotency_key ? nlohmann::json(*p.idempotency_key) : nullptr},
-            {"max_lateness_seconds",
-             p.max_lateness ? nlohmann::json(p.max_lateness->count() / 1000) : nullptr},
-            {"created_at", format_instant(p.created_at)},
-            {"updated_at", format_instant(p.updated_at)},
-            {"approved_at", p.approved_at ? nlohmann::json(format_instant(*p.approved_at)) : nullptr},
-            {"targets", targets}};
+    for (const auto& t : v.targets)
+        targets.push_back(target_json(t));
+    return {
+        {"id", p.id},
+        {"status", to_string(p.status)},
+        {"scheduled_at", format_instant(p.scheduled_at)},
+        {"timezone", p.timezone},
+        {"parts", p.parts},
+        {"media", media},
+        {"options", nlohmann::json::parse(p.options)},
+        {"idempotency_key", p.idempotency_key ? nlohmann::json(*p.idempotency_key) : nullptr},
+        {"max_lateness_seconds",
+         p.max_lateness ? nlohmann::json(p.max_lateness->count() / 1000) : nullptr},
+        {"created_at", format_instant(p.created_at)},
+        {"updated_at", format_instant(p.updated_at)},
+        {"approved_at", p.approved_at ? nlohmann::json(format_instant(*p.approved_at)) : nullptr},
+        {"targets", targets}};
 }
 
 nlohmann::json account_object(const Account& a) {
-    auto opt = [](const std::string& v) { return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v); };
+    auto opt = [](const std::string& v) {
+        return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
+    };
     return {{"id", a.id},
             {"name", a.name},
             {"platform", a.platform},
@@ -83,18 +91,22 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
             widths[i] = std::max(widths[i], width_of(row[i]));
     };
     measure(header);
-    for (const auto& r : rows) measure(r);
+    for (const auto& r : rows)
+        measure(r);
     auto print = [&](const std::vector<std::string>& row) {
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i) {
             line += row[i];
-            if (i + 1 < row.size()) line += std::string(widths[i] - width_of(row[i]) + 2, ' ');
+            if (i + 1 < row.size())
+                line += std::string(widths[i] - width_of(row[i]) + 2, ' ');
         }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
         out << line << '\n';
     };
     print(header);
-    for (const auto& r : rows) print(r);
+    for (const auto& r : rows)
+        print(r);
 }
 
 std::string preview(const std::string& text, std::size_t width) {
@@ -127,15 +139,19 @@ std::string post_json(const store::PostView& view, bool pretty) {
 
 std::string posts_json(const std::vector<store::PostView>& views) {
     nlohmann::json a = nlohmann::json::array();
-    for (const auto& v : views) a.push_back(post_object(v));
+    for (const auto& v : views)
+        a.push_back(post_object(v));
     return a.dump(2);
 }
 
-std::string account_json(const Account& account) { return account_object(account).dump(2); }
+std::string account_json(const Account& account) {
+    return account_object(account).dump(2);
+}
 
 std::string accounts_json(const std::vector<Account>& accounts) {
     nlohmann::json a = nlohmann::json::array();
-    for (const auto& acc : accounts) a.push_back(account_object(acc));
+    for (const auto& acc : accounts)
+        a.push_back(account_object(acc));
     return a.dump(2);
 }
 

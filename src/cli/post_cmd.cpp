@@ -27,8 +27,9 @@ struct PostOptions {
 void add_text_options(CLI::App* c, PostOptions& o) {
     c->add_option("text", o.text.text, "the text, or - to read it from stdin");
     c->add_option("-f,--file", o.text.file, "read the text from a file");
-    c->add_option("--part", o.text.parts, "a further thread part (repeat); in text, a line "
-                                          "holding only --- also separates parts")
+    c->add_option("--part", o.text.parts,
+                  "a further thread part (repeat); in text, a line "
+                  "holding only --- also separates parts")
         ->allow_extra_args(false);
 }
 
@@ -40,9 +41,13 @@ void add_time_options(CLI::App* c, PostOptions& o) {
 }
 
 void add_content_options(CLI::App* c, PostOptions& o) {
-    c->add_option("--to", o.to, "account name(s), repeat or comma-separate")->delimiter(',')->allow_extra_args(false);
-    c->add_option("--media", o.media.sources, "image/video URL or local path (repeat)")->allow_extra_args(false);
-    c->add_option("--alt", o.media.alts, "alt text for the media, in order (repeat)")->allow_extra_args(false);
+    c->add_option("--to", o.to, "account name(s), repeat or comma-separate")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    c->add_option("--media", o.media.sources, "image/video URL or local path (repeat)")
+        ->allow_extra_args(false);
+    c->add_option("--alt", o.media.alts, "alt text for the media, in order (repeat)")
+        ->allow_extra_args(false);
     c->add_option("--option", o.options.pairs, "per-platform option PLATFORM.KEY=VALUE (repeat)")
         ->allow_extra_args(false);
     c->add_option("--visibility", o.options.visibility,
@@ -55,15 +60,18 @@ void add_content_options(CLI::App* c, PostOptions& o) {
 }
 
 std::optional<Millis> lateness(const std::string& text) {
-    if (text.empty()) return std::nullopt;
+    if (text.empty())
+        return std::nullopt;
     auto d = parse_duration(text);
-    if (!d) throw Error(Exit::usage, "--max-lateness \"" + text + "\" is not a duration (like 2h)");
+    if (!d)
+        throw Error(Exit::usage, "--max-lateness \"" + text + "\" is not a duration (like 2h)");
     return d;
 }
 
 store::PostView require_post(Context& ctx, const std::string& id) {
     auto v = ctx.store().get_post(id);
-    if (!v) throw Error(Exit::data, "no post \"" + id + "\" (see `postsched post list`)");
+    if (!v)
+        throw Error(Exit::data, "no post \"" + id + "\" (see `postsched post list`)");
     return *v;
 }
 
@@ -97,7 +105,8 @@ int run_add(Context& ctx, PostOptions& o) {
     }
     p.status = o.draft ? PostStatus::draft : PostStatus::pending;
     p.created_at = p.updated_at = now;
-    if (!o.draft) p.approved_at = now;
+    if (!o.draft)
+        p.approved_at = now;
     auto accounts = resolve_accounts(ctx, o.to);
     validate_post(ctx, p, accounts);
     ctx.store().add_post(p, make_targets(ctx, p, accounts));
@@ -120,10 +129,10 @@ int run_list(Context& ctx, const std::string& status, const std::string& account
     store::PostFilter f;
     if (!status.empty()) {
         f.status = post_status_from(status);
-        f.target_status = status == "unknown" || status == "skipped"
-                              ? target_status_from(status)
-                              : std::nullopt;
-        if (f.target_status) f.status.reset();
+        f.target_status =
+            status == "unknown" || status == "skipped" ? target_status_from(status) : std::nullopt;
+        if (f.target_status)
+            f.status.reset();
         if (!f.status && !f.target_status)
             throw Error(Exit::usage, "--status \"" + status +
                                          "\": use draft, pending, posting, posted, failed, "
@@ -131,9 +140,12 @@ int run_list(Context& ctx, const std::string& status, const std::string& account
     }
     f.account_name = account;
     auto instant_of = [](const std::string& flag, const std::string& v) -> std::optional<Instant> {
-        if (v.empty()) return std::nullopt;
+        if (v.empty())
+            return std::nullopt;
         auto t = parse_offset_instant(v);
-        if (!t) throw Error(Exit::usage, flag + " \"" + v + "\" is not an ISO-8601 instant with offset");
+        if (!t)
+            throw Error(Exit::usage,
+                        flag + " \"" + v + "\" is not an ISO-8601 instant with offset");
         return t;
     };
     f.since = instant_of("--since", since);
@@ -162,15 +174,18 @@ int run_show(Context& ctx, const std::string& id, bool json) {
     const Post& p = v.post;
     std::cout << "id:        " << p.id << "\n"
               << "status:    " << to_string(p.status) << "\n"
-              << "scheduled: " << format_in_zone(p.scheduled_at, p.timezone) << " ["
-              << p.timezone << "] = " << format_instant(p.scheduled_at) << "\n";
-    if (p.idempotency_key) std::cout << "key:       " << *p.idempotency_key << "\n";
+              << "scheduled: " << format_in_zone(p.scheduled_at, p.timezone) << " [" << p.timezone
+              << "] = " << format_instant(p.scheduled_at) << "\n";
+    if (p.idempotency_key)
+        std::cout << "key:       " << *p.idempotency_key << "\n";
     for (size_t i = 0; i < p.parts.size(); ++i) {
-        if (p.parts.size() > 1) std::cout << "--- part " << i + 1 << "\n";
+        if (p.parts.size() > 1)
+            std::cout << "--- part " << i + 1 << "\n";
         std::cout << p.parts[i] << "\n";
     }
     for (const auto& m : p.media)
-        std::cout << "media:     " << m.source << (m.alt.empty() ? "" : "  [alt: " + m.alt + "]") << "\n";
+        std::cout << "media:     " << m.source << (m.alt.empty() ? "" : "  [alt: " + m.alt + "]")
+                  << "\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& t : v.targets)
         rows.push_back({t.id, t.account_name, t.platform, std::string(to_string(t.status)),
@@ -185,31 +200,40 @@ int run_show(Context& ctx, const std::string& id, bool json) {
 int run_edit(Context& ctx, const std::string& id, PostOptions& o) {
     auto v = require_post(ctx, id);
     Post p = v.post;
-    if (o.text.given()) p.parts = read_parts(o.text);
+    if (o.text.given())
+        p.parts = read_parts(o.text);
     if (o.time.given() || !o.time.tz.empty()) {
-        if (!o.time.given()) throw Error(Exit::usage, "--tz needs --at");
+        if (!o.time.given())
+            throw Error(Exit::usage, "--tz needs --at");
         TimeInput in = o.time;
-        if (in.tz.empty()) in.tz = p.timezone;  // a local time is read in the post's own zone
+        if (in.tz.empty())
+            in.tz = p.timezone;  // a local time is read in the post's own zone
         auto when = read_schedule(ctx, in);
         p.scheduled_at = when.at;
         p.timezone = when.zone;
     }
     if (o.media.sources.empty() && !o.media.alts.empty())
         throw Error(Exit::usage, "--alt goes with --media");
-    if (o.clear_media) p.media.clear();
-    if (!o.media.sources.empty()) p.media = read_media(o.media);
-    if (o.options.given()) p.options = read_options(o.options, p.options);
-    if (!o.max_lateness.empty()) p.max_lateness = lateness(o.max_lateness);
+    if (o.clear_media)
+        p.media.clear();
+    if (!o.media.sources.empty())
+        p.media = read_media(o.media);
+    if (o.options.given())
+        p.options = read_options(o.options, p.options);
+    if (!o.max_lateness.empty())
+        p.max_lateness = lateness(o.max_lateness);
     std::vector<Account> accounts;
     if (!o.to.empty()) {
         accounts = resolve_accounts(ctx, o.to);
     } else {
         for (const auto& t : v.targets)
-            if (auto a = ctx.store().find_account(t.account_name)) accounts.push_back(*a);
+            if (auto a = ctx.store().find_account(t.account_name))
+                accounts.push_back(*a);
     }
     validate_post(ctx, p, accounts);
     std::vector<Target> targets;
-    if (!o.to.empty()) targets = make_targets(ctx, p, accounts);
+    if (!o.to.empty())
+        targets = make_targets(ctx, p, accounts);
     if (!ctx.store().update_unsent_post(p, o.to.empty() ? nullptr : &targets, ctx.clock().now()))
         throw Error(Exit::data, "post " + p.id + " is " + std::string(to_string(v.post.status)) +
                                     " or being sent: only draft and pending posts not yet sent "
@@ -230,8 +254,8 @@ int run_simple(Context& ctx, const std::string& id, const std::string& what) {
     }
     if (v.post.status != PostStatus::draft && v.post.status != PostStatus::pending &&
         v.post.status != PostStatus::posting)
-        throw Error(Exit::data, "post " + v.post.id + " is already " +
-                                    std::string(to_string(v.post.status)));
+        throw Error(Exit::data,
+                    "post " + v.post.id + " is already " + std::string(to_string(v.post.status)));
     int n = ctx.store().cancel_post(v.post.id, now);
     auto after = require_post(ctx, v.post.id);
     std::cout << "cancelled " << n << " target(s) of " << v.post.id << "; post is now "
@@ -261,15 +285,18 @@ void register_post(CLI::App& app, Context& ctx) {
     static std::size_t limit = 0;
     static bool list_json = false;
     auto* l = post->add_subcommand("list", "list posts, earliest first");
-    l->add_option("--status", status, "draft, pending, posting, posted, failed, cancelled, "
-                                      "or a target status: unknown, skipped");
+    l->add_option("--status", status,
+                  "draft, pending, posting, posted, failed, cancelled, "
+                  "or a target status: unknown, skipped");
     l->add_option("--account", account, "only posts to this account");
     l->add_option("--since", since, "scheduled at or after this instant");
     l->add_option("--until", until, "scheduled before this instant");
     l->add_option("--limit", limit, "at most this many");
     l->add_flag("--json", list_json, "JSON output");
     l->callback([&ctx] {
-        ctx.action = [&ctx] { return run_list(ctx, status, account, since, until, limit, list_json); };
+        ctx.action = [&ctx] {
+            return run_list(ctx, status, account, since, until, limit, list_json);
+        };
     });
 
     static std::string show_id;
@@ -297,19 +324,22 @@ void register_post(CLI::App& app, Context& ctx) {
     add_time_options(r, resched);
     r->callback([&ctx] {
         ctx.action = [&ctx] {
-            if (!resched.time.given()) throw Error(Exit::usage, "say when: --at TIME or --now");
+            if (!resched.time.given())
+                throw Error(Exit::usage, "say when: --at TIME or --now");
             return run_edit(ctx, resched_id, resched);
         };
     });
 
     static std::string simple_id;
     for (const char* what : {"approve", "cancel"}) {
-        auto* c = post->add_subcommand(what, std::string(what) == "approve"
-                                                 ? "turn a draft into a pending post"
-                                                 : "cancel every target a pass has not claimed yet");
+        auto* c =
+            post->add_subcommand(what, std::string(what) == "approve"
+                                           ? "turn a draft into a pending post"
+                                           : "cancel every target a pass has not claimed yet");
         c->add_option("id", simple_id, "post id (or a unique prefix)")->required();
         std::string w = what;
-        c->callback([&ctx, w] { ctx.action = [&ctx, w] { return run_simple(ctx, simple_id, w); }; });
+        c->callback(
+            [&ctx, w] { ctx.action = [&ctx, w] { return run_simple(ctx, simple_id, w); }; });
     }
 }
 

@@ -1,7 +1,7 @@
 // postsched run: one scheduling pass under the run lock.
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <iostream>
 
@@ -39,14 +39,16 @@ void print_dry_run(const scheduler::PassReport& r, bool json) {
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : r.would_publish)
-        rows.push_back({c.post.id, c.account.name, c.account.platform,
-                        preview(c.post.parts[0], 50)});
+        rows.push_back(
+            {c.post.id, c.account.name, c.account.platform, preview(c.post.parts[0], 50)});
     std::cout << r.would_publish.size() << " target(s) due; nothing sent (dry run)\n";
-    if (!rows.empty()) print_table(std::cout, {"POST", "ACCOUNT", "PLATFORM", "TEXT"}, rows);
+    if (!rows.empty())
+        print_table(std::cout, {"POST", "ACCOUNT", "PLATFORM", "TEXT"}, rows);
 }
 
 void print_report(const scheduler::PassReport& r, bool json) {
-    if (!json) return;  // quiet on success: cron mails whatever we print
+    if (!json)
+        return;  // quiet on success: cron mails whatever we print
     nlohmann::json a = nlohmann::json::array();
     for (const auto& t : r.results)
         a.push_back({{"post_id", t.post_id},
@@ -56,10 +58,14 @@ void print_report(const scheduler::PassReport& r, bool json) {
                      {"status", t.status},
                      {"url", t.url},
                      {"error", t.error}});
-    std::cout << nlohmann::json{{"recovered", r.recovered}, {"claimed", r.claimed},
-                                {"posted", r.posted},       {"failed", r.failed},
-                                {"deferred", r.deferred},   {"released", r.released},
-                                {"unknown", r.unknown},     {"skipped_late", r.skipped_late},
+    std::cout << nlohmann::json{{"recovered", r.recovered},
+                                {"claimed", r.claimed},
+                                {"posted", r.posted},
+                                {"failed", r.failed},
+                                {"deferred", r.deferred},
+                                {"released", r.released},
+                                {"unknown", r.unknown},
+                                {"skipped_late", r.skipped_late},
                                 {"targets", a}}
                      .dump(2)
               << "\n";
@@ -67,8 +73,8 @@ void print_report(const scheduler::PassReport& r, bool json) {
 
 int run_pass(Context& ctx, const RunOptions& o) {
     const auto& config = ctx.config();
-    auto lock = scheduler::RunLock::acquire(
-        config.lock_file, Millis{static_cast<long long>(o.wait_seconds * 1000)});
+    auto lock = scheduler::RunLock::acquire(config.lock_file,
+                                            Millis{static_cast<long long>(o.wait_seconds * 1000)});
     if (!lock) {
         spdlog::info("another pass holds {}; nothing to do", config.lock_file);
         return 0;
@@ -83,9 +89,10 @@ int run_pass(Context& ctx, const RunOptions& o) {
         print_dry_run(report, o.json);
         return 0;
     }
-    spdlog::info("pass done: {} claimed, {} posted, {} failed, {} deferred, {} unknown, {} released",
-                 report.claimed, report.posted, report.failed, report.deferred, report.unknown,
-                 report.released);
+    spdlog::info(
+        "pass done: {} claimed, {} posted, {} failed, {} deferred, {} unknown, {} released",
+        report.claimed, report.posted, report.failed, report.deferred, report.unknown,
+        report.released);
     print_report(report, o.json);
     return 0;
 }
@@ -98,7 +105,8 @@ void register_run(CLI::App& app, Context& ctx) {
     run->add_option("--limit", o.limit, "claim at most this many targets (default: batch_size)");
     run->add_option("--max-seconds", o.max_seconds,
                     "seconds; stop starting new publishes after this long (default: time_budget)");
-    run->add_option("--wait", o.wait_seconds, "seconds to wait for the run lock (default: exit 0 at once when busy)");
+    run->add_option("--wait", o.wait_seconds,
+                    "seconds to wait for the run lock (default: exit 0 at once when busy)");
     run->add_flag("--dry-run", o.dry_run, "show what is due; send nothing, change nothing");
     run->add_flag("--json", o.json, "print the pass report as JSON");
     run->callback([&ctx] { ctx.action = [&ctx] { return run_pass(ctx, o); }; });

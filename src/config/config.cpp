@@ -29,7 +29,8 @@ std::string home_dir() {
 
 std::string xdg_dir(const char* var, const char* fallback) {
     std::string v = env(var);
-    if (!v.empty() && v[0] == '/') return v;
+    if (!v.empty() && v[0] == '/')
+        return v;
     return home_dir() + "/" + fallback;
 }
 
@@ -46,8 +47,10 @@ std::string find_config_file(const std::string& explicit_path) {
         return p;
     }
     std::string user = xdg_dir("XDG_CONFIG_HOME", ".config") + "/postsched/config.toml";
-    if (fs::exists(user)) return user;
-    if (fs::exists("/etc/postsched/config.toml")) return "/etc/postsched/config.toml";
+    if (fs::exists(user))
+        return user;
+    if (fs::exists("/etc/postsched/config.toml"))
+        return "/etc/postsched/config.toml";
     return "";
 }
 
@@ -108,7 +111,8 @@ void load_platform_table(Config& c, const std::string& name, const toml::table& 
     for (const auto& [k, node] : table) {
         std::string key = "platforms." + name + "." + std::string(k.str());
         const KeySpec* spec = find_key(key);
-        if (!spec) throw Error(Exit::config, where(file, node) + ": unknown key \"" + key + "\"");
+        if (!spec)
+            throw Error(Exit::config, where(file, node) + ": unknown key \"" + key + "\"");
         set_from_node(c, *spec, node, file);
     }
 }
@@ -151,7 +155,8 @@ void apply_environment(Config& c) {
     for (const auto& spec : keys()) {
         for (const auto& var : spec.env) {
             std::string v = env(var.c_str());
-            if (v.empty()) continue;
+            if (v.empty())
+                continue;
             if (auto err = spec.set(c, v); !err.empty())
                 throw Error(Exit::config, "environment variable " + var + ": " + err);
             record_origin(c, spec, "env " + var);
@@ -172,7 +177,8 @@ Config load(const std::string& explicit_path) {
     Config c;
     apply_defaults(c);
     c.config_file = find_config_file(explicit_path);
-    if (!c.config_file.empty()) load_file(c, c.config_file);
+    if (!c.config_file.empty())
+        load_file(c, c.config_file);
     apply_environment(c);
     if (!c.default_timezone.empty()) {
         try {
@@ -180,11 +186,13 @@ Config load(const std::string& explicit_path) {
         } catch (const Error& e) {
             std::string where_set = "default";
             for (const auto& o : c.origins)
-                if (o.key == "scheduler.timezone") where_set = o.origin;
+                if (o.key == "scheduler.timezone")
+                    where_set = o.origin;
             throw Error(Exit::config, where_set + ": key \"scheduler.timezone\": " + e.what());
         }
     }
-    for (auto& [name, p] : c.platforms) p.name = name;
+    for (auto& [name, p] : c.platforms)
+        p.name = name;
     return c;
 }
 

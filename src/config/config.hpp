@@ -19,7 +19,7 @@ struct PlatformConfig {
     std::string client_secret_env;   // variable holding the client secret
     std::string client_secret_file;  // file holding the client secret
     std::string redirect_uri;
-    Millis timeout{30000};  // per HTTP request (exec: the whole command)
+    Millis timeout{30000};            // per HTTP request (exec: the whole command)
     std::size_t media_max_bytes = 0;  // 0: the platform's default
 };
 
@@ -30,9 +30,9 @@ struct Origin {
 };
 
 struct Config {
-    std::string config_file;  // empty when none was found
-    std::string data_dir;     // $XDG_DATA_HOME/postsched
-    std::string store_url;    // sqlite:///abs/path or postgresql://…
+    std::string config_file;     // empty when none was found
+    std::string data_dir;        // $XDG_DATA_HOME/postsched
+    std::string store_url;       // sqlite:///abs/path or postgresql://…
     Millis busy_timeout{10000};  // how long to wait for another writer
     std::string lock_file;
     int batch_size = 200;

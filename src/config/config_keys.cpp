@@ -13,7 +13,9 @@ namespace {
 
 using Type = KeySpec::Type;
 
-std::string quote(const std::string& v) { return "\"" + v + "\""; }
+std::string quote(const std::string& v) {
+    return "\"" + v + "\"";
+}
 
 KeySpec str_key(std::string key, std::vector<std::string> env, std::string help,
                 std::string Config::*field, bool secret = false) {
@@ -63,7 +65,8 @@ KeySpec dur_key(std::string key, std::vector<std::string> env, std::string help,
             [field](const Config& c) { return format_duration(c.*field); },
             [field](Config& c, const std::string& v) {
                 auto d = parse_duration(v);
-                if (!d) return quote(v) + " is not a duration (like 90s, 15m, 4h, 2d)";
+                if (!d)
+                    return quote(v) + " is not a duration (like 90s, 15m, 4h, 2d)";
                 c.*field = *d;
                 return std::string();
             }};
@@ -71,7 +74,8 @@ KeySpec dur_key(std::string key, std::vector<std::string> env, std::string help,
 
 std::string env_prefix(std::string_view platform) {
     std::string p = "POSTSCHED_";
-    for (char ch : platform) p += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (char ch : platform)
+        p += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     return p + "_";
 }
 
@@ -80,7 +84,8 @@ using PlatformField = std::string PlatformConfig::*;
 KeySpec platform_str(const std::string& platform, const std::string& name, PlatformField field,
                      std::string help, bool secret = false) {
     std::string upper = name;
-    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (auto& ch : upper)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     return {"platforms." + platform + "." + name,
             Type::string,
             {env_prefix(platform) + upper},
@@ -97,12 +102,17 @@ KeySpec platform_str(const std::string& platform, const std::string& name, Platf
 void add_platform_keys(std::vector<KeySpec>& out, const std::string& p) {
     out.push_back(platform_str(p, "api_base", &PlatformConfig::api_base,
                                "API base URL (self-hosted instances, tests)"));
-    out.push_back({"platforms." + p + ".timeout", Type::duration, {env_prefix(p) + "TIMEOUT"},
-                   false, true, "per-request timeout (exec: the whole command)",
+    out.push_back({"platforms." + p + ".timeout",
+                   Type::duration,
+                   {env_prefix(p) + "TIMEOUT"},
+                   false,
+                   true,
+                   "per-request timeout (exec: the whole command)",
                    [p](const Config& c) { return format_duration(c.platform(p).timeout); },
                    [p](Config& c, const std::string& v) {
                        auto d = parse_duration(v);
-                       if (!d) return quote(v) + " is not a duration (like 30s)";
+                       if (!d)
+                           return quote(v) + " is not a duration (like 30s)";
                        c.platforms[p].timeout = *d;
                        return std::string();
                    }});
@@ -147,8 +157,8 @@ std::vector<KeySpec> build_keys() {
                              &Config::secret_key_env, true);
     secret.file_allowed = false;
     k.push_back(secret);
-    k.push_back(str_key("log.level", {"POSTSCHED_LOG_LEVEL"},
-                        "debug, info, warning, error or off", &Config::log_level));
+    k.push_back(str_key("log.level", {"POSTSCHED_LOG_LEVEL"}, "debug, info, warning, error or off",
+                        &Config::log_level));
     k.back().set = [](Config& c, const std::string& v) {
         static const char* k_levels[] = {"debug", "info", "warning", "error", "off"};
         for (const char* l : k_levels)
@@ -160,7 +170,8 @@ std::vector<KeySpec> build_keys() {
     };
     k.push_back(str_key("log.file", {"POSTSCHED_LOG_FILE"}, "log file (default: stderr)",
                         &Config::log_file));
-    for (const auto& info : adapters::registry()) add_platform_keys(k, std::string(info.name));
+    for (const auto& info : adapters::registry())
+        add_platform_keys(k, std::string(info.name));
     return k;
 }
 
@@ -168,11 +179,16 @@ std::vector<KeySpec> build_keys() {
 
 std::string_view KeySpec::type_name() const {
     switch (type) {
-        case Type::string: return "a string";
-        case Type::integer: return "an integer";
-        case Type::duration: return "a duration string such as \"90s\"";
-        case Type::boolean: return "true or false";
-        case Type::path: return "a path";
+        case Type::string:
+            return "a string";
+        case Type::integer:
+            return "an integer";
+        case Type::duration:
+            return "a duration string such as \"90s\"";
+        case Type::boolean:
+            return "true or false";
+        case Type::path:
+            return "a path";
     }
     return "a value";
 }
@@ -184,7 +200,8 @@ const std::vector<KeySpec>& keys() {
 
 const KeySpec* find_key(std::string_view key) {
     for (const auto& k : keys())
-        if (k.key == key) return &k;
+        if (k.key == key)
+            return &k;
     return nullptr;
 }
 

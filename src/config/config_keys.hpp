@@ -12,7 +12,7 @@ namespace postsched::config {
 
 struct KeySpec {
     enum class Type { string, integer, duration, boolean, path };
-    std::string key;               // "scheduler.batch_size"
+    std::string key;  // "scheduler.batch_size"
     Type type;
     std::vector<std::string> env;  // overriding variables, first found wins
     bool secret = false;           // masked in `config show`

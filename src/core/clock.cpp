@@ -14,7 +14,9 @@ Instant SystemClock::now() const {
 std::unique_ptr<Clock> make_process_clock() {
     if (const char* pinned = std::getenv("POSTSCHED_NOW"); pinned && *pinned) {
         auto at = parse_offset_instant(pinned);
-        if (!at) throw Error(Exit::usage, std::string("POSTSCHED_NOW: \"") + pinned + "\" is not an ISO-8601 instant");
+        if (!at)
+            throw Error(Exit::usage, std::string("POSTSCHED_NOW: \"") + pinned +
+                                         "\" is not an ISO-8601 instant");
         return std::make_unique<FixedClock>(*at);
     }
     return std::make_unique<SystemClock>();

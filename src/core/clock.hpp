@@ -10,24 +10,24 @@ using Millis = std::chrono::milliseconds;
 using Seconds = std::chrono::seconds;
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual Instant now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     Instant now() const override;
 };
 
 // A clock pinned to one instant; tests (and POSTSCHED_NOW) use it.
 class FixedClock final : public Clock {
-public:
+  public:
     explicit FixedClock(Instant at) : m_at(at) {}
     Instant now() const override { return m_at; }
     void set(Instant at) { m_at = at; }
 
-private:
+  private:
     Instant m_at;
 };
 

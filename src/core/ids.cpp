@@ -31,7 +31,8 @@ std::string new_uuid_v7(Instant at) {
     std::array<unsigned char, 16> b{};
     fill_random(b.data(), b.size());
     auto ms = static_cast<unsigned long long>(at.time_since_epoch().count());
-    for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+    for (int i = 0; i < 6; ++i)
+        b[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
     b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0f));  // version 7
     b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3f));  // RFC 9562 variant
     std::string h = hex(b.data(), b.size());

@@ -30,8 +30,8 @@ struct Account {
     std::string platform_account_id;  // the platform's own id
     std::string display_name;
     std::string username;
-    std::string instance_url;           // Mastodon instance, Bluesky PDS (not secret)
-    std::string access_token_enc;       // Fernet tokens; webhook URLs live here too
+    std::string instance_url;      // Mastodon instance, Bluesky PDS (not secret)
+    std::string access_token_enc;  // Fernet tokens; webhook URLs live here too
     std::string refresh_token_enc;
     std::optional<Instant> token_expiry;
     std::string settings = "{}";  // JSON: exec command, instance limits, ...

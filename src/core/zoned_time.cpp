@@ -39,7 +39,8 @@ void require_zone(std::string_view zone) {
 std::string system_zone_name() {
     if (const char* tz = std::getenv("TZ"); tz && *tz) {
         std::string_view name = tz[0] == ':' ? tz + 1 : tz;
-        if (find_zone(name)) return std::string(name);
+        if (find_zone(name))
+            return std::string(name);
     }
     try {
         return std::string(date::current_zone()->name());
@@ -61,19 +62,20 @@ ScheduleTime parse_schedule_time(std::string_view text, std::string_view zone) {
                                     "\" is not a date-time (use 2026-12-01T09:30, optionally "
                                     "with an offset such as +01:00)");
     const date::time_zone* tz = find_zone(zone);
-    if (!tz) require_zone(zone);
+    if (!tz)
+        require_zone(zone);
     date::local_time<Millis> local{naive->time_since_epoch()};
     auto info = tz->get_info(local);
     if (info.result == date::local_info::nonexistent) {
-        std::string from = date::format("%H:%M", date::local_time<std::chrono::seconds>{
-                                                     info.first.end.time_since_epoch() +
-                                                     info.first.offset});
-        std::string to = date::format("%H:%M", date::local_time<std::chrono::seconds>{
-                                                   info.second.begin.time_since_epoch() +
-                                                   info.second.offset});
+        std::string from =
+            date::format("%H:%M", date::local_time<std::chrono::seconds>{
+                                      info.first.end.time_since_epoch() + info.first.offset});
+        std::string to =
+            date::format("%H:%M", date::local_time<std::chrono::seconds>{
+                                      info.second.begin.time_since_epoch() + info.second.offset});
         throw Error(Exit::data, "\"" + std::string(text) + "\" does not exist in " +
-                                    std::string(zone) + ": clocks jump from " + from + " to " +
-                                    to + " that day (daylight saving time gap)");
+                                    std::string(zone) + ": clocks jump from " + from + " to " + to +
+                                    " that day (daylight saving time gap)");
     }
     if (info.result == date::local_info::ambiguous) {
         Instant earlier{local.time_since_epoch() - info.first.offset};
@@ -88,7 +90,8 @@ ScheduleTime parse_schedule_time(std::string_view text, std::string_view zone) {
 
 std::string format_in_zone(Instant t, std::string_view zone) {
     const date::time_zone* tz = find_zone(zone);
-    if (!tz) return format_instant(t);
+    if (!tz)
+        return format_instant(t);
     auto zoned = date::make_zoned(tz, std::chrono::time_point_cast<std::chrono::seconds>(t));
     auto info = zoned.get_info();
     return date::format("%Y-%m-%d %H:%M ", zoned) + info.abbrev + " (" + offset_text(info.offset) +

@@ -12,8 +12,10 @@ namespace postsched::media {
 namespace {
 
 std::string human_bytes(std::size_t n) {
-    if (n >= 1024 * 1024 && n % (1024 * 1024) == 0) return std::to_string(n / 1024 / 1024) + " MiB";
-    if (n >= 1000 * 1000 && n % (1000 * 1000) == 0) return std::to_string(n / 1000 / 1000) + " MB";
+    if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
+        return std::to_string(n / 1024 / 1024) + " MiB";
+    if (n >= 1000 * 1000 && n % (1000 * 1000) == 0)
+        return std::to_string(n / 1000 / 1000) + " MB";
     return std::to_string(n) + " bytes";
 }
 
@@ -30,21 +32,29 @@ std::string type_from_extension(std::string_view source) {
     std::string path(source.substr(0, q));
     std::string ext = std::filesystem::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-    if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
-    if (ext == ".png") return "image/png";
-    if (ext == ".gif") return "image/gif";
-    if (ext == ".webp") return "image/webp";
-    if (ext == ".mp4" || ext == ".m4v") return "video/mp4";
-    if (ext == ".mov") return "video/quicktime";
+    if (ext == ".jpg" || ext == ".jpeg")
+        return "image/jpeg";
+    if (ext == ".png")
+        return "image/png";
+    if (ext == ".gif")
+        return "image/gif";
+    if (ext == ".webp")
+        return "image/webp";
+    if (ext == ".mp4" || ext == ".m4v")
+        return "video/mp4";
+    if (ext == ".mov")
+        return "video/quicktime";
     return "";
 }
 
-void check_type(const std::string& type, const MediaRef& item,
-                const adapters::MediaRules& rules, const Account& account) {
-    if (rules.types.empty() || type.empty()) return;
+void check_type(const std::string& type, const MediaRef& item, const adapters::MediaRules& rules,
+                const Account& account) {
+    if (rules.types.empty() || type.empty())
+        return;
     if (std::find(rules.types.begin(), rules.types.end(), type) == rules.types.end()) {
         std::string list;
-        for (const auto& t : rules.types) list += (list.empty() ? "" : ", ") + t;
+        for (const auto& t : rules.types)
+            list += (list.empty() ? "" : ", ") + t;
         throw Error(Exit::data, "media \"" + item.source + "\" is " + type + ", which " +
                                     account.platform + " account \"" + account.name +
                                     "\" does not take (accepted: " + list + ")");
@@ -56,24 +66,34 @@ void check_type(const std::string& type, const MediaRef& item,
 bool is_loopback_url(std::string_view url) {
     auto rest = url.substr(url.find("://") + 3);
     auto host = rest.substr(0, rest.find_first_of("/?#"));
-    if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
-    if (!host.empty() && host[0] == '[') return host.rfind("[::1]", 0) == 0;
+    if (auto at = host.rfind('@'); at != std::string_view::npos)
+        host = host.substr(at + 1);
+    if (!host.empty() && host[0] == '[')
+        return host.rfind("[::1]", 0) == 0;
     host = host.substr(0, host.find(':'));
     return net::is_loopback_host(host);
 }
 
-bool is_url(std::string_view s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
+bool is_url(std::string_view s) {
+    return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
+}
 
 std::string sniff_content_type(std::string_view h) {
     auto starts = [&](std::string_view magic, std::size_t at = 0) {
         return h.size() >= at + magic.size() && h.substr(at, magic.size()) == magic;
     };
-    if (starts("\xFF\xD8\xFF")) return "image/jpeg";
-    if (starts("\x89PNG\r\n\x1A\n")) return "image/png";
-    if (starts("GIF87a") || starts("GIF89a")) return "image/gif";
-    if (starts("RIFF") && starts("WEBP", 8)) return "image/webp";
-    if (starts("ftypqt", 4)) return "video/quicktime";
-    if (starts("ftyp", 4)) return "video/mp4";
+    if (starts("\xFF\xD8\xFF"))
+        return "image/jpeg";
+    if (starts("\x89PNG\r\n\x1A\n"))
+        return "image/png";
+    if (starts("GIF87a") || starts("GIF89a"))
+        return "image/gif";
+    if (starts("RIFF") && starts("WEBP", 8))
+        return "image/webp";
+    if (starts("ftypqt", 4))
+        return "video/quicktime";
+    if (starts("ftyp", 4))
+        return "video/mp4";
     return "";
 }
 
@@ -84,8 +104,9 @@ void check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
         throw Error(Exit::data, who + " takes no media (\"" + item.source + "\")");
     if (is_url(item.source)) {
         if (item.source.rfind("http://", 0) == 0 && !is_loopback_url(item.source))
-            throw Error(Exit::data, "media \"" + item.source + "\": use https (plain http is "
-                                                                "accepted only for loopback hosts)");
+            throw Error(Exit::data, "media \"" + item.source +
+                                        "\": use https (plain http is "
+                                        "accepted only for loopback hosts)");
         check_type(type_from_extension(item.source), item, rules, account);
         return;
     }
@@ -153,12 +174,13 @@ adapters::FetchedMedia MediaCache::load(const MediaRef& item) {
                         "media \"" + net::redact_url(item.source, false) + "\": " + e.what());
         }
         if (res.status != 200)
-            throw Error(Exit::data, "media \"" + net::redact_url(item.source, false) +
-                                        "\": HTTP " + std::to_string(res.status));
+            throw Error(Exit::data, "media \"" + net::redact_url(item.source, false) + "\": HTTP " +
+                                        std::to_string(res.status));
         m.bytes = std::move(res.body);
     } else {
         std::ifstream in(item.source, std::ios::binary);
-        if (!in) throw Error(Exit::no_input, "media \"" + item.source + "\" cannot be read");
+        if (!in)
+            throw Error(Exit::no_input, "media \"" + item.source + "\" cannot be read");
         m.bytes.assign(std::istreambuf_iterator<char>(in), {});
     }
     if (m.bytes.size() > m_max_bytes)

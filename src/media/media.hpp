@@ -38,13 +38,13 @@ void check_fetched(const adapters::FetchedMedia& item, const adapters::MediaRule
 // Reads or downloads items for one pass; each source is fetched once even
 // when several targets use it. Thread-safe.
 class MediaCache {
-public:
+  public:
     MediaCache(net::HttpClient& http, std::size_t max_bytes, Millis timeout);
     // Throws Error(Exit::data) for a source that cannot be fetched or is too
     // large; the pass records that as a failure of the target.
     adapters::FetchedMedia get(const MediaRef& item);
 
-private:
+  private:
     adapters::FetchedMedia load(const MediaRef& item);
     net::HttpClient& m_http;
     std::size_t m_max_bytes;

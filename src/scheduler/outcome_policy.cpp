@@ -62,8 +62,8 @@ store::TargetUpdate target_update(const adapters::Outcome& o, const Target& targ
             u.count_attempt = true;
             if (attempt >= policy.max_attempts) {
                 u.status = TargetStatus::failed;
-                u.error_message = o.message + " (gave up after " + std::to_string(attempt) +
-                                  " attempts)";
+                u.error_message =
+                    o.message + " (gave up after " + std::to_string(attempt) + " attempts)";
             } else {
                 u.status = TargetStatus::pending;
                 u.next_attempt_at = now + backoff_delay(policy, attempt, unit_random);

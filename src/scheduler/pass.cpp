@@ -19,7 +19,8 @@ using Kind = adapters::Outcome::Kind;
 
 std::string host_name() {
     char buf[256] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+    if (::gethostname(buf, sizeof buf - 1) != 0)
+        return "unknown";
     return buf;
 }
 
@@ -29,11 +30,13 @@ std::vector<std::vector<size_t>> by_account(const std::vector<store::Claimed>& i
     std::vector<std::string> order;
     for (size_t i = 0; i < items.size(); ++i) {
         auto& g = groups[items[i].account.id];
-        if (g.empty()) order.push_back(items[i].account.id);
+        if (g.empty())
+            order.push_back(items[i].account.id);
         g.push_back(i);
     }
     std::vector<std::vector<size_t>> out;
-    for (const auto& id : order) out.push_back(std::move(groups[id]));
+    for (const auto& id : order)
+        out.push_back(std::move(groups[id]));
     return out;
 }
 
@@ -46,17 +49,19 @@ Pass::Pass(store::Store& store, const crypto::Vault& vault, const config::Config
       m_config(config),
       m_http(http),
       m_clock(clock),
-      m_media(std::make_unique<media::MediaCache>(http, config.media_max_bytes,
-                                                  config.http_timeout)) {}
+      m_media(
+          std::make_unique<media::MediaCache>(http, config.media_max_bytes, config.http_timeout)) {}
 
 Pass::~Pass() = default;
 
 adapters::Adapter& Pass::adapter_for(const std::string& platform) {
     std::lock_guard lock(m_mutex);
     auto it = m_adapters.find(platform);
-    if (it != m_adapters.end()) return *it->second;
+    if (it != m_adapters.end())
+        return *it->second;
     const auto* info = adapters::find_adapter(platform);
-    if (!info) throw Error(Exit::config, "no adapter for platform \"" + platform + "\"");
+    if (!info)
+        throw Error(Exit::config, "no adapter for platform \"" + platform + "\"");
     adapters::AdapterContext ctx{m_http, m_clock, m_config.platform(platform)};
     return *m_adapters.emplace(platform, info->make(ctx)).first->second;
 }
@@ -83,11 +88,12 @@ PassReport Pass::run(const PassOptions& options) {
     for (auto& c : m_store.take_expired_sending(now, now + m_config.lease, token, limit))
         work.push_back({std::move(c), true});
     report.recovered += static_cast<int>(work.size());
-    auto claim = m_store.claim_due(now, limit - static_cast<int>(work.size()),
-                                   now + m_config.lease, token, m_config.max_lateness);
+    auto claim = m_store.claim_due(now, limit - static_cast<int>(work.size()), now + m_config.lease,
+                                   token, m_config.max_lateness);
     report.skipped_late = claim.skipped_late;
     report.claimed = static_cast<int>(claim.claimed.size());
-    for (auto& c : claim.claimed) work.push_back({std::move(c), false});
+    for (auto& c : claim.claimed)
+        work.push_back({std::move(c), false});
     if (report.skipped_late > 0)
         spdlog::warn("{} due target(s) were later than their maximum lateness and were skipped",
                      report.skipped_late);
@@ -117,7 +123,8 @@ PassReport Pass::run(const PassOptions& options) {
 void Pass::publish_all(std::vector<Work> work, const std::string& token, PassReport& report,
                        std::chrono::steady_clock::time_point deadline) {
     std::vector<store::Claimed> items;
-    for (const auto& w : work) items.push_back(w.item);
+    for (const auto& w : work)
+        items.push_back(w.item);
     auto groups = by_account(items);
     std::atomic<size_t> next{0};
     std::atomic<bool> stop{false};
@@ -127,7 +134,8 @@ void Pass::publish_all(std::vector<Work> work, const std::string& token, PassRep
         try {
             for (size_t g = next++; g < groups.size() && !stop; g = next++) {
                 for (size_t i : groups[g]) {
-                    if (stop || std::chrono::steady_clock::now() >= deadline) break;
+                    if (stop || std::chrono::steady_clock::now() >= deadline)
+                        break;
                     TargetResult r = process(work[i], token);
                     std::lock_guard lock(report_mutex);
                     count(report, r);
@@ -136,16 +144,21 @@ void Pass::publish_all(std::vector<Work> work, const std::string& token, PassRep
             }
         } catch (...) {
             std::lock_guard lock(report_mutex);
-            if (!failure) failure = std::current_exception();
+            if (!failure)
+                failure = std::current_exception();
             stop = true;
         }
     };
     size_t n = std::min<size_t>(static_cast<size_t>(m_config.concurrency), groups.size());
     std::vector<std::thread> threads;
-    for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
-    if (n > 0) worker();
-    for (auto& t : threads) t.join();
-    if (failure) std::rethrow_exception(failure);
+    for (size_t t = 1; t < n; ++t)
+        threads.emplace_back(worker);
+    if (n > 0)
+        worker();
+    for (auto& t : threads)
+        t.join();
+    if (failure)
+        std::rethrow_exception(failure);
 }
 
 void Pass::count(PassReport& report, const TargetResult& r) {

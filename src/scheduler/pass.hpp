@@ -27,8 +27,8 @@ class MediaCache;
 namespace scheduler {
 
 struct PassOptions {
-    int limit = 0;      // 0: config batch size
-    Millis budget{0};   // 0: config time budget
+    int limit = 0;     // 0: config batch size
+    Millis budget{0};  // 0: config time budget
     bool dry_run = false;
 };
 
@@ -56,13 +56,13 @@ struct PassReport {
 };
 
 class Pass {
-public:
+  public:
     Pass(store::Store& store, const crypto::Vault& vault, const config::Config& config,
          net::HttpClient& http, const Clock& clock);
     ~Pass();
     PassReport run(const PassOptions& options);
 
-private:
+  private:
     struct Work {
         store::Claimed item;
         bool settling;

@@ -31,8 +31,8 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
     TargetResult r{post.id, target.id, account.name, account.platform, "", "", ""};
     Instant now = m_clock.now();
     auto finish = [&](const adapters::Outcome& o, bool resuming) {
-        store::TargetUpdate u = target_update(o, target, policy_of(m_config), m_clock.now(),
-                                              resuming, jitter());
+        store::TargetUpdate u =
+            target_update(o, target, policy_of(m_config), m_clock.now(), resuming, jitter());
         if (o.kind == Kind::auth_expired) {
             m_store.set_account_flags(account.id, std::nullopt, true);
             u.error_message = "account \"" + account.name +
@@ -54,13 +54,21 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
                      : u.status == TargetStatus::pending ? spdlog::level::info
                                                          : spdlog::level::warn;
         spdlog::log(level, "post {} → {} ({}): {}{}", post.id, account.name, account.platform,
-                    r.status, r.error.empty() ? (r.url.empty() ? "" : " " + r.url) : " — " + r.error);
+                    r.status,
+                    r.error.empty() ? (r.url.empty() ? "" : " " + r.url) : " — " + r.error);
         return r;
     };
 
-    adapters::PublishRequest req{account, "", post.id, target.id, post.parts, {}, post.options,
-                                 target.adapter_state, work.settling || target.attempts > 0 ||
-                                                           target.adapter_state != "{}"};
+    adapters::PublishRequest req{
+        account,
+        "",
+        post.id,
+        target.id,
+        post.parts,
+        {},
+        post.options,
+        target.adapter_state,
+        work.settling || target.attempts > 0 || target.adapter_state != "{}"};
     try {
         if (!account.access_token_enc.empty())
             req.access_token = m_vault.decrypt(account.access_token_enc,
@@ -77,10 +85,12 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
             req.media.push_back(std::move(fetched));
         }
     } catch (const Error& e) {
-        if (e.code() == Exit::no_perm || e.code() == Exit::config) throw;  // key problem: stop
+        if (e.code() == Exit::no_perm || e.code() == Exit::config)
+            throw;  // key problem: stop
         Kind kind = e.code() == Exit::data || e.code() == Exit::no_input ? Kind::permanent
                                                                          : Kind::transient;
-        if (work.settling) kind = Kind::unknown;  // cannot settle without the request
+        if (work.settling)
+            kind = Kind::unknown;  // cannot settle without the request
         return finish(adapters::Outcome::failure(kind, e.what()), req.resuming);
     }
 
@@ -96,13 +106,13 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
     adapters::Outcome outcome;
     try {
         auto& adapter = adapter_for(account.platform);
-        outcome = work.settling
-                      ? adapter.settle(req, save, target.sending_at.value_or(now))
-                      : adapter.publish(req, save);
+        outcome = work.settling ? adapter.settle(req, save, target.sending_at.value_or(now))
+                                : adapter.publish(req, save);
     } catch (const std::exception& e) {
         // The request may have gone out: only a human (or the adapter's own
         // settle on the next pass) can say.
-        outcome = adapters::Outcome::failure(Kind::unknown, std::string("adapter error: ") + e.what());
+        outcome =
+            adapters::Outcome::failure(Kind::unknown, std::string("adapter error: ") + e.what());
     }
     return finish(outcome, req.resuming);
 }

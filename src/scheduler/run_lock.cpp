@@ -16,7 +16,8 @@ namespace postsched::scheduler {
 std::optional<RunLock> RunLock::acquire(const std::string& path, Millis wait) {
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (!parent.empty())
+        std::filesystem::create_directories(parent, ec);
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         throw Error(Exit::cant_create,
@@ -37,10 +38,13 @@ std::optional<RunLock> RunLock::acquire(const std::string& path, Millis wait) {
     return RunLock(fd);
 }
 
-RunLock::RunLock(RunLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+RunLock::RunLock(RunLock&& other) noexcept : m_fd(other.m_fd) {
+    other.m_fd = -1;
+}
 
 RunLock::~RunLock() {
-    if (m_fd >= 0) ::close(m_fd);  // closing releases the flock
+    if (m_fd >= 0)
+        ::close(m_fd);  // closing releases the flock
 }
 
 }  // namespace postsched::scheduler

@@ -9,7 +9,7 @@
 namespace postsched::scheduler {
 
 class RunLock {
-public:
+  public:
     // Tries to lock `path` (created 0600 when missing), waiting up to `wait`
     // (zero: no wait). Returns nullopt when another process holds it. Throws
     // Error(Exit::cant_create) when the file cannot be opened.
@@ -19,7 +19,7 @@ public:
     RunLock(const RunLock&) = delete;
     ~RunLock();
 
-private:
+  private:
     explicit RunLock(int fd) : m_fd(fd) {}
     int m_fd = -1;
 };

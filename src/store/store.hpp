@@ -62,7 +62,7 @@ struct TargetUpdate {
 struct RateLimit {
     std::string scope;  // account id, or "app:<platform>"
     std::string bucket;
-    std::string kind;   // rate_limited | paused
+    std::string kind;  // rate_limited | paused
     std::optional<Instant> reset_at;
     std::string reason;
 };
@@ -84,7 +84,7 @@ struct ClaimResult {
 // Many posts written in one transaction (CSV import): all or nothing. The
 // destructor rolls back unless commit() was called. Not thread-safe.
 class BulkInsert {
-public:
+  public:
     virtual ~BulkInsert() = default;
     // Throws Error(Exit::data) naming the key when an idempotency key is taken.
     virtual void add(const Post& post, const std::vector<Target>& targets) = 0;
@@ -92,7 +92,7 @@ public:
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     // ---- schema ----
@@ -155,7 +155,8 @@ public:
     // reset; the post becomes `posting` again. False when not in such a state.
     virtual bool retry_target(std::string_view target_id, bool force, Instant now) = 0;
     // unknown → posted (with `url`) or failed (url empty), then the post settles.
-    virtual bool resolve_target(std::string_view target_id, const std::string& url, Instant now) = 0;
+    virtual bool resolve_target(std::string_view target_id, const std::string& url,
+                                Instant now) = 0;
 
     // ---- the pass ----
     // Expired `claimed` leases go back to `pending` (nothing was sent).

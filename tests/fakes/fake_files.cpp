@@ -38,7 +38,8 @@ FakeFiles::FakeFiles() : m_impl(std::make_unique<Impl>()) {
 
 FakeFiles::~FakeFiles() {
     m_impl->server.stop();
-    if (m_impl->thread.joinable()) m_impl->thread.join();
+    if (m_impl->thread.joinable())
+        m_impl->thread.join();
 }
 
 void FakeFiles::put(const std::string& path, std::string body, std::string content_type) {

@@ -6,7 +6,7 @@
 namespace postsched::fakes {
 
 class FakeFiles {
-public:
+  public:
     FakeFiles();
     ~FakeFiles();
     FakeFiles(const FakeFiles&) = delete;
@@ -16,7 +16,7 @@ public:
     std::string url(const std::string& path) const;
     int fetches(const std::string& path) const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

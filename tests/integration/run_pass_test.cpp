@@ -1,6 +1,6 @@
 // End to end: the real binary, a throwaway SQLite store, fake platforms.
-#include <boost/test/unit_test.hpp>
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
 #include <set>
@@ -59,7 +59,8 @@ BOOST_AUTO_TEST_SUITE(run_pass_test)
 BOOST_AUTO_TEST_CASE(publishes_a_thread_to_mastodon_discord_and_exec) {
     World w;
     w.box.ok({"account", "add", "discord", "--name", "d", "--token-env", "HOOK_URL"});
-    std::string id = w.add({"first part\n---\nsecond part", "--to", "m,d", "--to", "feed", "--now"});
+    std::string id =
+        w.add({"first part\n---\nsecond part", "--to", "m,d", "--to", "feed", "--now"});
     w.box.ok({"run"});
     auto statuses = w.mastodon.statuses();
     BOOST_REQUIRE_EQUAL(statuses.size(), 2u);
@@ -72,7 +73,8 @@ BOOST_AUTO_TEST_CASE(publishes_a_thread_to_mastodon_discord_and_exec) {
     BOOST_TEST(w.box.read_file(w.box.dir() + "/feed.txt").find("second part") != std::string::npos);
     auto post = w.show(id);
     BOOST_TEST(post["status"] == "posted");
-    for (const auto& t : post["targets"]) BOOST_TEST(t["status"] == "posted");
+    for (const auto& t : post["targets"])
+        BOOST_TEST(t["status"] == "posted");
     // A second pass has nothing to do.
     w.box.ok({"run"});
     BOOST_TEST(w.mastodon.statuses().size() == 2u);
@@ -123,7 +125,8 @@ BOOST_AUTO_TEST_CASE(a_post_found_later_than_its_lateness_is_skipped) {
 
 BOOST_AUTO_TEST_CASE(overlapping_runs_publish_each_target_once) {
     World w;
-    for (int i = 0; i < 30; ++i) w.add({"post number " + std::to_string(i), "--to", "m", "--now"});
+    for (int i = 0; i < 30; ++i)
+        w.add({"post number " + std::to_string(i), "--to", "m", "--now"});
     w.mastodon.delay_statuses(postsched::Millis(20), 30);
     // Four runners at once: two share a lock file (one exits quietly), two
     // have their own (as separate hosts would) and race on the store.
@@ -134,13 +137,17 @@ BOOST_AUTO_TEST_CASE(overlapping_runs_publish_each_target_once) {
             std::string lock = w.box.dir() + "/lock" + std::to_string(i < 2 ? 0 : i);
             results[i] = w.box.run({"run", "--limit", "10"}, "", {{"POSTSCHED_LOCK_FILE", lock}});
         });
-    for (auto& t : threads) t.join();
-    for (const auto& r : results) BOOST_TEST(r.code == 0, r.err);
-    for (int round = 0; round < 3; ++round) w.box.ok({"run"});
+    for (auto& t : threads)
+        t.join();
+    for (const auto& r : results)
+        BOOST_TEST(r.code == 0, r.err);
+    for (int round = 0; round < 3; ++round)
+        w.box.ok({"run"});
     auto statuses = w.mastodon.statuses();
     BOOST_TEST(statuses.size() == 30u);
     std::set<std::string> texts;
-    for (const auto& s : statuses) texts.insert(s.text);
+    for (const auto& s : statuses)
+        texts.insert(s.text);
     BOOST_TEST(texts.size() == 30u);
     BOOST_TEST(sqlite(w.box.db_path(), "select count(*) from post_targets where status='posted'") ==
                "30\n");
@@ -226,7 +233,8 @@ BOOST_AUTO_TEST_CASE(media_urls_are_fetched_once_sniffed_and_uploaded_with_alt_t
     BOOST_TEST(w.show(good)["targets"][0]["status"] == "posted");
     auto failed = w.show(bad)["targets"][0];
     BOOST_TEST(failed["status"] == "failed");
-    BOOST_TEST(failed["error"].get<std::string>().find("not a recognised image") != std::string::npos);
+    BOOST_TEST(failed["error"].get<std::string>().find("not a recognised image") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_store_locked_by_another_writer_is_a_clear_temporary_failure) {

@@ -1,11 +1,11 @@
 #include "support/sandbox.hpp"
 
-#include <boost/test/unit_test.hpp>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
 #include <cstring>
@@ -29,15 +29,21 @@ void pump(int in_fd, const std::string& input, int out_fd, int err_fd, std::stri
     while (out_fd >= 0 || err_fd >= 0) {
         pollfd fds[3];
         int n = 0;
-        if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
-        if (out_fd >= 0) fds[n++] = {out_fd, POLLIN, 0};
-        if (err_fd >= 0) fds[n++] = {err_fd, POLLIN, 0};
-        if (::poll(fds, n, 60000) <= 0) break;
+        if (in_fd >= 0)
+            fds[n++] = {in_fd, POLLOUT, 0};
+        if (out_fd >= 0)
+            fds[n++] = {out_fd, POLLIN, 0};
+        if (err_fd >= 0)
+            fds[n++] = {err_fd, POLLIN, 0};
+        if (::poll(fds, n, 60000) <= 0)
+            break;
         for (int i = 0; i < n; ++i) {
-            if (!fds[i].revents) continue;
+            if (!fds[i].revents)
+                continue;
             if (fds[i].fd == in_fd) {
                 ssize_t w = ::write(in_fd, input.data() + written, input.size() - written);
-                if (w > 0) written += static_cast<size_t>(w);
+                if (w > 0)
+                    written += static_cast<size_t>(w);
                 if (w <= 0 || written == input.size()) {
                     ::close(in_fd);
                     in_fd = -1;
@@ -55,7 +61,8 @@ void pump(int in_fd, const std::string& input, int out_fd, int err_fd, std::stri
             }
         }
     }
-    if (in_fd >= 0) ::close(in_fd);
+    if (in_fd >= 0)
+        ::close(in_fd);
 }
 
 }  // namespace
@@ -71,12 +78,15 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& i
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err[1], 2);
     std::vector<std::string> env_strings;
-    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    for (const auto& [k, v] : env)
+        env_strings.push_back(k + "=" + v);
     std::vector<char*> envp, args;
-    for (auto& s : env_strings) envp.push_back(s.data());
+    for (auto& s : env_strings)
+        envp.push_back(s.data());
     envp.push_back(nullptr);
     std::vector<std::string> argv_copy = argv;
-    for (auto& s : argv_copy) args.push_back(s.data());
+    for (auto& s : argv_copy)
+        args.push_back(s.data());
     args.push_back(nullptr);
     pid_t pid;
     int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), envp.data());
@@ -100,7 +110,8 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& i
 
 Sandbox::Sandbox() {
     std::string tmpl = (fs::temp_directory_path() / "postsched-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    if (!::mkdtemp(tmpl.data()))
+        throw std::runtime_error("mkdtemp failed");
     m_dir = tmpl;
     fs::create_directories(m_dir + "/config");
     fs::create_directories(m_dir + "/data");
@@ -111,7 +122,8 @@ Sandbox::Sandbox() {
            {"TZ", "UTC"},
            {"LANG", "C.UTF-8"}};
     for (const char* keep : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
-        if (const char* v = std::getenv(keep)) env[keep] = v;
+        if (const char* v = std::getenv(keep))
+            env[keep] = v;
 }
 
 Sandbox::~Sandbox() {
@@ -124,17 +136,18 @@ RunResult Sandbox::run(const std::vector<std::string>& args, const std::string& 
     std::vector<std::string> argv{POSTSCHED_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     auto e = env;
-    for (const auto& [k, v] : extra_env) e[k] = v;
+    for (const auto& [k, v] : extra_env)
+        e[k] = v;
     return run_program(argv, input, e);
 }
 
 std::string Sandbox::ok(const std::vector<std::string>& args, const std::string& input) const {
     RunResult r = run(args, input);
     std::string cmd;
-    for (const auto& a : args) cmd += " " + a;
-    BOOST_REQUIRE_MESSAGE(r.code == 0, "postsched" << cmd << " exited " << r.code
-                                                   << "\nstdout: " << r.out
-                                                   << "\nstderr: " << r.err);
+    for (const auto& a : args)
+        cmd += " " + a;
+    BOOST_REQUIRE_MESSAGE(r.code == 0, "postsched" << cmd << " exited " << r.code << "\nstdout: "
+                                                   << r.out << "\nstderr: " << r.err);
     return r.out;
 }
 
@@ -155,6 +168,38 @@ std::string sqlite(const std::string& db, const std::string& sql) {
     auto r = run_program({"sqlite3", db, sql}, "", {{"PATH", "/usr/bin:/bin"}});
     BOOST_REQUIRE_MESSAGE(r.code == 0, "sqlite3 failed: " << r.err);
     return r.out;
+}
+
+boost::test_tools::assertion_result is_error(const RunResult& r, int code,
+                                             const std::vector<std::string>& needles) {
+    boost::test_tools::assertion_result res(true);
+    auto fail = [&](const std::string& why) {
+        if (res)
+            res = boost::test_tools::assertion_result(false);
+        res.message() << why << "; ";
+    };
+    if (r.code != code)
+        fail("exit " + std::to_string(r.code) + ", expected " + std::to_string(code));
+    const std::string prefix = "postsched: error: ";
+    if (r.err.rfind(prefix, 0) != 0)
+        fail("stderr does not start with \"" + prefix + "\"");
+    if (r.err.empty() || r.err.back() != '\n' || r.err.find('\n') != r.err.size() - 1)
+        fail("stderr is not exactly one line");
+    for (const auto& n : needles)
+        if (r.err.find(n) == std::string::npos)
+            fail("stderr lacks \"" + n + "\"");
+    if (!res)
+        res.message() << "stderr: [" << r.err << "] stdout: [" << r.out << "]";
+    return res;
+}
+
+boost::test_tools::assertion_result known_bug(boost::unit_test::test_unit_id) {
+    const char* run = std::getenv("POSTSCHED_RUN_KNOWN_BUGS");
+    boost::test_tools::assertion_result res(run && std::string(run) == "1");
+    if (!res)
+        res.message() << "known product bug (see its BUG comment); "
+                         "POSTSCHED_RUN_KNOWN_BUGS=1 runs it";
+    return res;
 }
 
 }  // namespace postsched::testing

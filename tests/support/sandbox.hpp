@@ -1,6 +1,9 @@
 #pragma once
 // A throwaway home for one test: XDG dirs in a temp folder, and a way to run
 // the real postsched binary in it with a clean environment.
+#include <boost/test/tools/assertion_result.hpp>
+#include <boost/test/tree/test_unit.hpp>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -14,7 +17,7 @@ struct RunResult {
 };
 
 class Sandbox {
-public:
+  public:
     Sandbox();
     ~Sandbox();
     Sandbox(const Sandbox&) = delete;
@@ -37,7 +40,7 @@ public:
     void write_file(const std::string& relative, const std::string& content) const;
     std::string read_file(const std::string& path) const;
 
-private:
+  private:
     std::string m_dir;
 };
 
@@ -47,5 +50,17 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& i
 
 // SQL through the sqlite3 command-line tool (for checks a user could do too).
 std::string sqlite(const std::string& db, const std::string& sql);
+
+// A refused command: exit `code`, and stderr exactly one line starting with
+// "postsched: error: " and holding each of `needles`. Use as
+// BOOST_TEST(is_error(r, 65, {"gap"})): the message shows what was printed.
+boost::test_tools::assertion_result is_error(const RunResult& r, int code,
+                                             const std::vector<std::string>& needles = {});
+
+// For a case that shows a known product bug, with `* disabled()`: Boost 1.74
+// still runs a disabled case when its suite is named in --run_test (as ctest
+// does), so add `* boost::unit_test::precondition(known_bug)` too. Set
+// POSTSCHED_RUN_KNOWN_BUGS=1 to run such cases anyway.
+boost::test_tools::assertion_result known_bug(boost::unit_test::test_unit_id);
 
 }  // namespace postsched::testing

@@ -8,7 +8,9 @@
 using namespace postsched;
 
 namespace {
-Instant utc(const char* text) { return *parse_utc_instant(text); }
+Instant utc(const char* text) {
+    return *parse_utc_instant(text);
+}
 std::string message_of(const char* at, const char* zone) {
     try {
         parse_schedule_time(at, zone);
