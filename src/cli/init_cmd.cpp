@@ -53,7 +53,12 @@ int run_init(Context& ctx) {
     if (c.config_file.empty()) {
         std::string path =
             ctx.options().config_path.empty() ? user_config_path() : ctx.options().config_path;
-        fs::create_directories(fs::path(path).parent_path());
+        // The config folder also holds the key file: private from the start.
+        auto dir = fs::path(path).parent_path();
+        if (!dir.empty() && !fs::exists(dir)) {
+            fs::create_directories(dir);
+            fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+        }
         std::ofstream out(path);
         if (!out)
             throw Error(Exit::cant_create, "cannot write config file \"" + path + "\"");

@@ -33,12 +33,16 @@ std::vector<Claimed> SqliteStore::load_claimed(const std::vector<std::string>& i
 int SqliteStore::release_expired_claims(Instant now) {
     std::lock_guard lock(m_mutex);
     return guarded(m_path, [&] {
+        SqliteTx tx(*m_db);
         SQLite::Statement q(*m_db,
                             "UPDATE post_targets SET status = 'pending', claim_token = NULL, "
                             "claimed_until = NULL, updated_at = ?1 WHERE status = 'claimed' AND "
                             "claimed_until < ?1");
         q.bind(1, format_instant(now));
-        return q.exec();
+        int n = q.exec();
+        if (n > 0) unstart_posts();
+        tx.commit();
+        return n;
     });
 }
 
@@ -231,12 +235,25 @@ bool SqliteStore::record_outcome(std::string_view target_id, const std::string& 
 int SqliteStore::release_claims(const std::string& token) {
     std::lock_guard lock(m_mutex);
     return guarded(m_path, [&] {
+        SqliteTx tx(*m_db);
         SQLite::Statement q(*m_db,
                             "UPDATE post_targets SET status = 'pending', claim_token = NULL, "
                             "claimed_until = NULL WHERE claim_token = ? AND status = 'claimed'");
         q.bind(1, token);
-        return q.exec();
+        int n = q.exec();
+        if (n > 0) unstart_posts();
+        tx.commit();
+        return n;
     });
+}
+
+// A `posting` post none of whose targets got past pending (its claims were
+// released unsent) is `pending` again, so it can still be edited.
+void SqliteStore::unstart_posts() {
+    m_db->exec(
+        "UPDATE scheduled_posts SET status = 'pending' WHERE status = 'posting' AND NOT EXISTS "
+        "(SELECT 1 FROM post_targets t WHERE t.post_id = scheduled_posts.id AND t.status NOT IN "
+        "('pending','cancelled'))");
 }
 
 }  // namespace postsched::store

@@ -84,6 +84,7 @@ private:
     std::vector<Claimed> load_claimed(const std::vector<std::string>& target_ids);
     std::vector<std::string> due_ids(const std::string& now, int limit);
     void settle_post(const std::string& post_id, Instant now);
+    void unstart_posts();
     PostView load_post_view(SQLite::Statement& row);
     void insert_post(const Post& post, const std::vector<Target>& targets);
 
