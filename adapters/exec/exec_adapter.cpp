@@ -4,6 +4,7 @@
 // but 0, 1 and 2, default signal dispositions, its own process group (so a
 // time-out kills the whole group). Process handling is in exec_process.cpp.
 #include "adapters/exec/exec_adapter.hpp"
+#include "core/text_count.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -63,22 +64,6 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
 }
 
-std::size_t count_code_points(std::string_view s) {
-    return static_cast<std::size_t>(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// At most `max_chars` code points, never cutting a UTF-8 sequence.
-std::string truncate_chars(std::string_view s, std::size_t max_chars) {
-    std::size_t chars = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80)
-            continue;
-        if (chars++ == max_chars)
-            return std::string(s.substr(0, i));
-    }
-    return std::string(s);
-}
 
 std::string first_line(std::string_view s) {
     const std::string t = trim(s);

@@ -3,8 +3,8 @@
 // answer classification in mastodon_errors.cpp.
 #include "adapters/mastodon/mastodon_adapter.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -28,7 +28,7 @@ const std::vector<std::string> k_sniffed_types = {"image/jpeg", "image/png", "im
                                                   "image/webp", "video/mp4"};
 
 class MastodonAdapter final : public Adapter {
-public:
+  public:
     MastodonAdapter(const AdapterContext& context, const MastodonTuning& tuning)
         : m_http(context.http),
           m_clock(context.clock),
@@ -44,7 +44,7 @@ public:
     Outcome settle(const PublishRequest& request, const SaveState& save,
                    Instant sending_since) override;
 
-private:
+  private:
     Api api(const Account& account, std::string token) const;
     net::HttpResponse fetch(const Api& api, const Account& account, const std::string& path) const;
     InstanceLimits instance_limits(const Account& account) const;
@@ -63,13 +63,16 @@ std::string base_url(const config::PlatformConfig& platform, const Account& acco
         throw Error(Exit::config,
                     "mastodon account " + in_quotes(account.name) + " has no instance url");
     }
-    if (base.find("://") == std::string::npos) base = "https://" + base;
-    while (base.back() == '/') base.pop_back();
+    if (base.find("://") == std::string::npos)
+        base = "https://" + base;
+    while (base.back() == '/')
+        base.pop_back();
     return base;
 }
 
 Api MastodonAdapter::api(const Account& account, std::string token) const {
-    return Api{m_http, m_clock, base_url(m_platform, account), std::move(token), m_platform.timeout};
+    return Api{m_http, m_clock, base_url(m_platform, account), std::move(token),
+               m_platform.timeout};
 }
 
 // GET for account add: failures become Errors naming the account.
@@ -115,8 +118,10 @@ InstanceLimits MastodonAdapter::instance_limits(const Account& account) const {
     for (const std::string path : {"/api/v2/instance", "/api/v1/instance"}) {
         try {
             const auto response = anonymous.send("GET", path, path);
-            if (response.status != 200) continue;
-            if (auto limits = limits_from_instance(response.body)) return *limits;
+            if (response.status != 200)
+                continue;
+            if (auto limits = limits_from_instance(response.body))
+                return *limits;
         } catch (const Stop& stop) {
             spdlog::warn("mastodon account \"{}\": {}", account.name, stop.outcome.message);
         }
@@ -192,7 +197,8 @@ Outcome MastodonAdapter::settle(const PublishRequest& request, const SaveState& 
                                 Instant sending_since) {
     // Within the hour the same Idempotency-Keys return the statuses already
     // created, so publishing again is exact; after it, look the post up.
-    if (m_clock.now() - sending_since < k_idempotency_window) return publish(request, save);
+    if (m_clock.now() - sending_since < k_idempotency_window)
+        return publish(request, save);
     std::optional<Api> instance;
     try {
         instance.emplace(api(request.account, request.access_token));

@@ -21,12 +21,15 @@ std::string string_field(const json& object, const char* key) {
 }
 
 std::optional<StatusRef> status_from(const json& status) {
-    if (!status.is_object()) return std::nullopt;
+    if (!status.is_object())
+        return std::nullopt;
     StatusRef out;
     out.id = string_field(status, "id");
-    if (out.id.empty()) return std::nullopt;
+    if (out.id.empty())
+        return std::nullopt;
     out.url = string_field(status, "url");
-    if (out.url.empty()) out.url = string_field(status, "uri");
+    if (out.url.empty())
+        out.url = string_field(status, "uri");
     out.content = string_field(status, "content");
     out.created_at = string_field(status, "created_at");
     out.in_reply_to_id = string_field(status, "in_reply_to_id");
@@ -35,27 +38,33 @@ std::optional<StatusRef> status_from(const json& status) {
 
 bool mentions_processing(std::string_view error) {
     std::string lower(error);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return lower.find("processing") != std::string::npos ||
            lower.find("processed") != std::string::npos;
 }
 
 }  // namespace
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
+}
 
 std::optional<StatusRef> parse_status(std::string_view body) {
     const json status = json::parse(body, nullptr, false);
-    if (status.is_discarded()) return std::nullopt;
+    if (status.is_discarded())
+        return std::nullopt;
     return status_from(status);
 }
 
 std::optional<std::vector<StatusRef>> parse_status_list(std::string_view body) {
     const json list = json::parse(body, nullptr, false);
-    if (list.is_discarded() || !list.is_array()) return std::nullopt;
+    if (list.is_discarded() || !list.is_array())
+        return std::nullopt;
     std::vector<StatusRef> out;
     for (const auto& item : list) {
-        if (auto status = status_from(item)) out.push_back(std::move(*status));
+        if (auto status = status_from(item))
+            out.push_back(std::move(*status));
     }
     return out;
 }
@@ -67,14 +76,16 @@ std::string error_text(const net::HttpResponse& response) {
         if (const std::string detail = string_field(body, "error_description"); !detail.empty()) {
             text += text.empty() ? detail : ": " + detail;
         }
-        if (!text.empty()) return text;
+        if (!text.empty())
+            return text;
     }
     return "HTTP " + std::to_string(response.status);
 }
 
 std::optional<Instant> rate_limit_reset(const net::HttpResponse& response) {
     const auto value = response.header("x-ratelimit-reset");
-    if (!value) return std::nullopt;
+    if (!value)
+        return std::nullopt;
     return parse_offset_instant(*value);
 }
 
@@ -87,27 +98,30 @@ Outcome classify(const net::HttpResponse& response, std::string_view account, st
                                  std::string(what) + " for account " + in_quotes(account) + ": " +
                                  error;
     if (status == 401) {
-        return Outcome::failure(Kind::auth_expired,
-                                "mastodon rejected the token for account " + in_quotes(account) + ": " + error);
+        return Outcome::failure(Kind::auth_expired, "mastodon rejected the token for account " +
+                                                        in_quotes(account) + ": " + error);
     }
     if (status == 429) {
         // Mastodon sends no Retry-After; the window's end is authoritative. A
         // reset already past (clock skew) gets the fallback, not a busy loop.
         auto reset = rate_limit_reset(response);
-        if (!reset || *reset <= now) reset = now + k_rate_limit_fallback;
+        if (!reset || *reset <= now)
+            reset = now + k_rate_limit_fallback;
         return Outcome::failure(Kind::rate_limited, answered, reset);
     }
     if (status == 422 && mentions_processing(error)) {
-        return Outcome::failure(Kind::rate_limited, answered, now + k_processing_retry);
+        return Outcome::failure(Kind::waiting, answered, now + k_processing_retry);
     }
     if (status >= 200 && status < 300) {
         // A body we could not read: the request may have succeeded, and the
         // retry's Idempotency-Key returns the same status.
-        return Outcome::failure(Kind::transient, "mastodon answered HTTP " + std::to_string(status) +
-                                                     " to " + std::string(what) + " for account " +
-                                                     in_quotes(account) + " with an unreadable body");
+        return Outcome::failure(Kind::transient,
+                                "mastodon answered HTTP " + std::to_string(status) + " to " +
+                                    std::string(what) + " for account " + in_quotes(account) +
+                                    " with an unreadable body");
     }
-    if (status >= 500) return Outcome::failure(Kind::transient, answered);
+    if (status >= 500)
+        return Outcome::failure(Kind::transient, answered);
     if (status >= 300 && status < 400) {
         const std::string location = response.header("location").value_or("");
         return Outcome::failure(Kind::permanent, answered + " (redirect to " + in_quotes(location) +
@@ -121,7 +135,8 @@ Outcome classify_transport(const net::TransportError& error, std::string_view wh
     // repeated with the same Idempotency-Key, which Mastodon honours for an
     // hour, and settle looks the post up after that.
     std::string message = "cannot reach mastodon for " + std::string(what) + ": " + error.what();
-    if (error.maybe_delivered()) message += " (the request may have been delivered)";
+    if (error.maybe_delivered())
+        message += " (the request may have been delivered)";
     return Outcome::failure(Outcome::Kind::transient, message);
 }
 

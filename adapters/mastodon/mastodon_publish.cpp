@@ -29,7 +29,8 @@ std::string upload_name(const FetchedMedia& media) {
     if (const auto slash = source.find_last_of('/'); slash != std::string_view::npos) {
         source.remove_prefix(slash + 1);
     }
-    if (!source.empty() && source.find('.') != std::string_view::npos) return std::string(source);
+    if (!source.empty() && source.find('.') != std::string_view::npos)
+        return std::string(source);
     const std::string_view type = media.content_type;
     const auto sub = type.find('/');
     return "media." + std::string(sub == std::string_view::npos ? "bin" : type.substr(sub + 1));
@@ -46,8 +47,10 @@ net::HttpResponse Api::send(const std::string& method, const std::string& path,
     request.timeout = timeout;
     request.headers = std::move(extra);
     request.headers.emplace_back("Accept", "application/json");
-    if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
-    if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
+    if (!token.empty())
+        request.headers.emplace_back("Authorization", "Bearer " + token);
+    if (!content_type.empty())
+        request.headers.emplace_back("Content-Type", content_type);
     request.body = std::move(body);
     try {
         return http.send(request);
@@ -81,11 +84,14 @@ std::optional<Outcome> Publication::prepare() {
 }
 
 Outcome Publication::run() {
-    if (auto bad = prepare()) return *bad;
+    if (auto bad = prepare())
+        return *bad;
     try {
         if (m_state.parts.empty()) {
-            if (auto stop = upload_media()) return *stop;
-            if (auto stop = await_media()) return *stop;
+            if (auto stop = upload_media())
+                return *stop;
+            if (auto stop = await_media())
+                return *stop;
         }
         return post_remaining();
     } catch (const Stop& stop) {
@@ -95,13 +101,15 @@ Outcome Publication::run() {
 
 Outcome Publication::post_remaining() {
     for (std::size_t i = m_state.parts.size(); i < m_parts.size(); ++i) {
-        if (auto stop = post_part(i)) return *stop;
+        if (auto stop = post_part(i))
+            return *stop;
     }
     return Outcome::posted(m_state.parts.front().id, m_state.parts.front().url);
 }
 
 std::string Publication::part_name(std::size_t i) const {
-    if (m_parts.size() == 1) return "the status";
+    if (m_parts.size() == 1)
+        return "the status";
     return "part " + std::to_string(i + 1) + " of " + std::to_string(m_parts.size());
 }
 
@@ -109,11 +117,14 @@ Outcome Publication::answered(const net::HttpResponse& response, std::string_vie
     return classify(response, m_request.account.name, what, m_api.clock.now());
 }
 
-void Publication::save_state() const { m_save(dump_state(m_state)); }
+void Publication::save_state() const {
+    m_save(dump_state(m_state));
+}
 
 std::optional<Outcome> Publication::upload_media() {
     for (std::size_t k = m_state.media_ids.size(); k < m_request.media.size(); ++k) {
-        if (auto stop = upload_one(k)) return stop;
+        if (auto stop = upload_one(k))
+            return stop;
     }
     return std::nullopt;
 }
@@ -124,22 +135,26 @@ std::optional<Outcome> Publication::upload_one(std::size_t k) {
     const bool video = media.content_type.starts_with("video/");
     const std::size_t limit = video ? m_limits.video_size_limit : m_limits.image_size_limit;
     if (media.bytes.size() > limit) {
-        return Outcome::failure(Kind::permanent, what + " is " + std::to_string(media.bytes.size()) +
-                                                     " bytes, over the instance's limit of " +
-                                                     std::to_string(limit));
+        return Outcome::failure(
+            Kind::permanent, what + " is " + std::to_string(media.bytes.size()) +
+                                 " bytes, over the instance's limit of " + std::to_string(limit));
     }
     std::vector<net::MultipartPart> fields = {
         {"file", media.bytes, upload_name(media), media.content_type}};
-    if (!media.alt.empty()) fields.push_back({"description", media.alt, "", ""});
+    if (!media.alt.empty())
+        fields.push_back({"description", media.alt, "", ""});
     net::MultipartBody body = net::build_multipart(fields);
     const net::HttpResponse response =
         m_api.send("POST", "/api/v2/media", what, std::move(body.body), body.content_type);
-    if (response.status != 200 && response.status != 202) return answered(response, what);
+    if (response.status != 200 && response.status != 202)
+        return answered(response, what);
     const auto uploaded = parse_status(response.body);  // media answers carry an id too
-    if (!uploaded) return answered(response, what);
+    if (!uploaded)
+        return answered(response, what);
     // Saved before the status request, so a retry reuses the upload.
     m_state.media_ids.push_back(uploaded->id);
-    if (response.status == 202) m_state.media_pending.push_back(uploaded->id);
+    if (response.status == 202)
+        m_state.media_pending.push_back(uploaded->id);
     save_state();
     return std::nullopt;
 }
@@ -147,18 +162,18 @@ std::optional<Outcome> Publication::upload_one(std::size_t k) {
 std::optional<Outcome> Publication::await_media() {
     for (int attempt = 0; !m_state.media_pending.empty(); ++attempt) {
         if (attempt >= m_tuning.media_poll_attempts) {
-            // Waiting on processing is not a failed attempt (design.md §3), so
-            // it is not `transient` (that counts toward max attempts and
-            // backs off). `rate_limited` defers the target to a fixed instant
-            // without counting; the media ids are saved, so the retry only
-            // polls again.
-            return Outcome::failure(Kind::rate_limited,
-                                    pending_name(m_state.media_pending.front()) +
-                                        " still processing on the instance",
-                                    m_api.clock.now() + m_tuning.media_retry_delay);
+            // Waiting on processing is not a failed attempt (design.md §3):
+            // `waiting` defers only this target, without counting an attempt
+            // or holding the account; the media ids are saved, so the retry
+            // only polls again.
+            return Outcome::failure(
+                Kind::waiting,
+                pending_name(m_state.media_pending.front()) + " still processing on the instance",
+                m_api.clock.now() + m_tuning.media_retry_delay);
         }
         std::this_thread::sleep_for(m_tuning.media_poll_interval);
-        if (auto stop = poll_pending()) return stop;
+        if (auto stop = poll_pending())
+            return stop;
     }
     return std::nullopt;
 }
@@ -166,7 +181,8 @@ std::optional<Outcome> Publication::await_media() {
 std::string Publication::pending_name(const std::string& id) const {
     const auto it = std::find(m_state.media_ids.begin(), m_state.media_ids.end(), id);
     const auto k = static_cast<std::size_t>(it - m_state.media_ids.begin());
-    if (k < m_request.media.size()) return "media " + in_quotes(upload_name(m_request.media[k]));
+    if (k < m_request.media.size())
+        return "media " + in_quotes(upload_name(m_request.media[k]));
     return "media " + in_quotes(id);
 }
 
@@ -191,12 +207,18 @@ std::optional<Outcome> Publication::poll_pending() {
 
 std::string Publication::status_body(std::size_t i) const {
     json body = {{"status", m_parts[i]}};
-    if (i == 0 && !m_state.media_ids.empty()) body["media_ids"] = m_state.media_ids;
-    if (i > 0) body["in_reply_to_id"] = m_state.parts[i - 1].id;
-    if (!m_options.visibility.empty()) body["visibility"] = m_options.visibility;
-    if (!m_options.spoiler_text.empty()) body["spoiler_text"] = m_options.spoiler_text;
-    if (m_options.sensitive) body["sensitive"] = *m_options.sensitive;
-    if (!m_options.language.empty()) body["language"] = m_options.language;
+    if (i == 0 && !m_state.media_ids.empty())
+        body["media_ids"] = m_state.media_ids;
+    if (i > 0)
+        body["in_reply_to_id"] = m_state.parts[i - 1].id;
+    if (!m_options.visibility.empty())
+        body["visibility"] = m_options.visibility;
+    if (!m_options.spoiler_text.empty())
+        body["spoiler_text"] = m_options.spoiler_text;
+    if (m_options.sensitive)
+        body["sensitive"] = *m_options.sensitive;
+    if (!m_options.language.empty())
+        body["language"] = m_options.language;
     return body.dump();
 }
 
@@ -210,17 +232,21 @@ std::optional<Outcome> Publication::post_part(std::size_t i) {
     }
     const net::HttpResponse response = m_api.send("POST", "/api/v1/statuses", what, status_body(i),
                                                   "application/json", std::move(headers));
-    if (response.status != 200) return answered(response, what);
+    if (response.status != 200)
+        return answered(response, what);
     const auto status = parse_status(response.body);
-    if (!status) return answered(response, what);
+    if (!status)
+        return answered(response, what);
     m_state.parts.push_back({status->id, status->url});
     save_state();
     return std::nullopt;
 }
 
 Outcome Publication::settle_by_lookup(Instant sending_since) {
-    if (auto bad = prepare()) return *bad;
-    if (m_state.parts.size() >= m_parts.size()) return post_remaining();
+    if (auto bad = prepare())
+        return *bad;
+    if (m_state.parts.size() >= m_parts.size())
+        return post_remaining();
     const std::size_t k = m_state.parts.size();
     try {
         const auto sent = find_sent(k, sending_since);
@@ -246,16 +272,21 @@ std::optional<StatusRef> Publication::find_sent(std::size_t k, Instant sending_s
                              net::url_encode(m_request.account.platform_account_id) +
                              "/statuses?limit=" + std::to_string(k_lookup_limit);
     const net::HttpResponse response = m_api.send("GET", path, what);
-    if (response.status != 200) throw Stop{answered(response, what)};
+    if (response.status != 200)
+        throw Stop{answered(response, what)};
     const auto statuses = parse_status_list(response.body);
-    if (!statuses) throw Stop{answered(response, what)};
+    if (!statuses)
+        throw Stop{answered(response, what)};
     const std::string wanted = comparable_from_text(m_parts[k]);
     std::optional<StatusRef> found;  // the oldest match: the list is newest first
     for (const auto& status : *statuses) {
         const auto created = parse_offset_instant(status.created_at);
-        if (!created || *created < sending_since - k_lookup_slack) continue;
-        if (k > 0 && status.in_reply_to_id != m_state.parts[k - 1].id) continue;
-        if (comparable_from_html(status.content) == wanted) found = status;
+        if (!created || *created < sending_since - k_lookup_slack)
+            continue;
+        if (k > 0 && status.in_reply_to_id != m_state.parts[k - 1].id)
+            continue;
+        if (comparable_from_html(status.content) == wanted)
+            found = status;
     }
     return found;
 }

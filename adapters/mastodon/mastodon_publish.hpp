@@ -33,7 +33,7 @@ struct Api {
 };
 
 class Publication {
-public:
+  public:
     Publication(Api api, const PublishRequest& request, const SaveState& save,
                 const MastodonTuning& tuning);
     // Uploads media (first part only), then posts the parts not yet in the
@@ -43,7 +43,7 @@ public:
     // account's recent statuses and goes on from there, else Kind::unknown.
     Outcome settle_by_lookup(Instant sending_since);
 
-private:
+  private:
     std::optional<Outcome> prepare();
     Outcome post_remaining();
     std::optional<Outcome> upload_media();

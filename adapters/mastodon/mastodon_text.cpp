@@ -16,16 +16,24 @@ using nlohmann::json;
 
 constexpr const char* k_visibilities[] = {"public", "unlisted", "private", "direct"};
 
-bool is_ascii_word(unsigned char c) { return std::isalnum(c) || c == '_'; }
+bool is_ascii_word(unsigned char c) {
+    return std::isalnum(c) || c == '_';
+}
 // Ruby's [[:word:]] includes non-ASCII letters; any byte of a multi-byte
 // sequence is taken as one.
-bool is_word(unsigned char c) { return is_ascii_word(c) || c >= 0x80; }
-bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_word(unsigned char c) {
+    return is_ascii_word(c) || c >= 0x80;
+}
+bool is_space(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
+    if (s.size() < prefix.size())
+        return false;
     for (std::size_t i = 0; i < prefix.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i])
+            return false;
     }
     return true;
 }
@@ -36,15 +44,18 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
 std::size_t url_at(std::string_view s, std::size_t i) {
     if (i > 0) {
         const unsigned char before = static_cast<unsigned char>(s[i - 1]);
-        if (std::isalnum(before) || before == '@' || before == '#' || before == '$') return 0;
+        if (std::isalnum(before) || before == '@' || before == '#' || before == '$')
+            return 0;
     }
     const std::string_view rest = s.substr(i);
     const std::size_t scheme = starts_with_ci(rest, "https://")  ? 8
                                : starts_with_ci(rest, "http://") ? 7
                                                                  : 0;
-    if (scheme == 0 || scheme >= rest.size()) return 0;
+    if (scheme == 0 || scheme >= rest.size())
+        return 0;
     const unsigned char first = static_cast<unsigned char>(rest[scheme]);
-    if (!std::isalnum(first) && first < 0x80) return 0;
+    if (!std::isalnum(first) && first < 0x80)
+        return 0;
     std::size_t end = scheme;
     while (end < rest.size() && !is_space(static_cast<unsigned char>(rest[end])) &&
            std::strchr("<>\"", rest[end]) == nullptr) {
@@ -54,8 +65,8 @@ std::size_t url_at(std::string_view s, std::size_t i) {
         const std::string_view url = rest.substr(0, end);
         if (std::strchr(".,;:!?'", url.back()) != nullptr) {
             --end;
-        } else if (url.back() == ')' &&
-                   std::count(url.begin(), url.end(), '(') < std::count(url.begin(), url.end(), ')')) {
+        } else if (url.back() == ')' && std::count(url.begin(), url.end(), '(') <
+                                            std::count(url.begin(), url.end(), ')')) {
             --end;
         } else {
             break;
@@ -67,32 +78,42 @@ std::size_t url_at(std::string_view s, std::size_t i) {
 // Length of a run like [a-z0-9_]+([.-]+[a-z0-9_]+)* at `i` (0 if none).
 std::size_t dotted_run(std::string_view s, std::size_t i, bool (*word)(unsigned char)) {
     std::size_t end = i;
-    while (end < s.size() && word(static_cast<unsigned char>(s[end]))) ++end;
-    if (end == i) return 0;
+    while (end < s.size() && word(static_cast<unsigned char>(s[end])))
+        ++end;
+    if (end == i)
+        return 0;
     for (;;) {
         std::size_t sep = end;
-        while (sep < s.size() && (s[sep] == '.' || s[sep] == '-')) ++sep;
+        while (sep < s.size() && (s[sep] == '.' || s[sep] == '-'))
+            ++sep;
         std::size_t more = sep;
-        while (more < s.size() && word(static_cast<unsigned char>(s[more]))) ++more;
-        if (sep == end || more == sep) return end - i;
+        while (more < s.size() && word(static_cast<unsigned char>(s[more])))
+            ++more;
+        if (sep == end || more == sep)
+            return end - i;
         end = more;
     }
 }
 
 // A remote mention "@user@domain" at `i`: {whole length, "@user" length}.
 std::optional<std::pair<std::size_t, std::size_t>> remote_mention_at(std::string_view s,
-                                                                    std::size_t i) {
-    if (s[i] != '@') return std::nullopt;
+                                                                     std::size_t i) {
+    if (s[i] != '@')
+        return std::nullopt;
     if (i > 0) {
         const unsigned char before = static_cast<unsigned char>(s[i - 1]);
-        if (before == '=' || before == '/' || is_word(before)) return std::nullopt;
+        if (before == '=' || before == '/' || is_word(before))
+            return std::nullopt;
     }
     const std::size_t user = dotted_run(s, i + 1, is_ascii_word);
-    if (user == 0) return std::nullopt;
+    if (user == 0)
+        return std::nullopt;
     const std::size_t at = i + 1 + user;
-    if (at >= s.size() || s[at] != '@') return std::nullopt;
+    if (at >= s.size() || s[at] != '@')
+        return std::nullopt;
     const std::size_t domain = dotted_run(s, at + 1, is_word);
-    if (domain == 0) return std::nullopt;
+    if (domain == 0)
+        return std::nullopt;
     return std::pair{at + 1 + domain - i, 1 + user};
 }
 
@@ -126,7 +147,8 @@ std::string collapse_whitespace(std::string_view s) {
         if (is_space(static_cast<unsigned char>(c))) {
             space = !out.empty();
         } else {
-            if (space) out += ' ';
+            if (space)
+                out += ' ';
             space = false;
             out += c;
         }
@@ -136,7 +158,8 @@ std::string collapse_whitespace(std::string_view s) {
 
 std::string unescape_html(std::string_view s) {
     static constexpr std::pair<std::string_view, char> k_entities[] = {
-        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}};
+        {"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
+        {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}};
     std::string out;
     for (std::size_t i = 0; i < s.size();) {
         bool matched = false;
@@ -148,7 +171,8 @@ std::string unescape_html(std::string_view s) {
                 break;
             }
         }
-        if (!matched) out += s[i++];
+        if (!matched)
+            out += s[i++];
     }
     return out;
 }
@@ -156,7 +180,8 @@ std::string unescape_html(std::string_view s) {
 template <typename T>
 void read_key(const json& object, const char* key, T& out) {
     const auto it = object.find(key);
-    if (it == object.end() || it->is_null()) return;
+    if (it == object.end() || it->is_null())
+        return;
     if constexpr (std::is_same_v<T, std::size_t>) {
         if (it->is_number_unsigned() || (it->is_number_integer() && it->get<long long>() > 0)) {
             out = it->get<std::size_t>();
@@ -165,21 +190,24 @@ void read_key(const json& object, const char* key, T& out) {
         if (it->is_array()) {
             out.clear();
             for (const auto& v : *it) {
-                if (v.is_string()) out.push_back(v.get<std::string>());
+                if (v.is_string())
+                    out.push_back(v.get<std::string>());
             }
         }
     }
 }
 
 const json* child(const json& object, const char* key) {
-    if (!object.is_object()) return nullptr;
+    if (!object.is_object())
+        return nullptr;
     const auto it = object.find(key);
     return it != object.end() && it->is_object() ? &*it : nullptr;
 }
 
 std::string string_option(const json& block, const char* key) {
     const auto it = block.find(key);
-    if (it == block.end() || it->is_null()) return {};
+    if (it == block.end() || it->is_null())
+        return {};
     if (!it->is_string()) {
         throw Error(Exit::data, std::string("mastodon option \"") + key + "\" must be a string");
     }
@@ -187,9 +215,12 @@ std::string string_option(const json& block, const char* key) {
 }
 
 void read_options(const json& block, PostOptions& out) {
-    if (block.contains("visibility")) out.visibility = string_option(block, "visibility");
-    if (block.contains("spoiler_text")) out.spoiler_text = string_option(block, "spoiler_text");
-    if (block.contains("language")) out.language = string_option(block, "language");
+    if (block.contains("visibility"))
+        out.visibility = string_option(block, "visibility");
+    if (block.contains("spoiler_text"))
+        out.spoiler_text = string_option(block, "spoiler_text");
+    if (block.contains("language"))
+        out.language = string_option(block, "language");
     if (const auto it = block.find("sensitive"); it != block.end() && !it->is_null()) {
         if (!it->is_boolean()) {
             throw Error(Exit::data, "mastodon option \"sensitive\" must be true or false");
@@ -202,16 +233,17 @@ void read_options(const json& block, PostOptions& out) {
 
 PostOptions parse_post_options(std::string_view options_json) {
     PostOptions out;
-    if (options_json.empty()) return out;
+    if (options_json.empty())
+        return out;
     const json options = json::parse(options_json, nullptr, false);
     if (options.is_discarded() || !options.is_object()) {
         throw Error(Exit::data, "post options are not a JSON object");
     }
     read_options(options, out);
-    if (const json* block = child(options, "mastodon")) read_options(*block, out);
-    if (!out.visibility.empty() &&
-        std::find(std::begin(k_visibilities), std::end(k_visibilities), out.visibility) ==
-            std::end(k_visibilities)) {
+    if (const json* block = child(options, "mastodon"))
+        read_options(*block, out);
+    if (!out.visibility.empty() && std::find(std::begin(k_visibilities), std::end(k_visibilities),
+                                             out.visibility) == std::end(k_visibilities)) {
         throw Error(Exit::data, "mastodon visibility \"" + out.visibility +
                                     "\" is not one of public, unlisted, private, direct");
     }
@@ -224,7 +256,8 @@ PostOptions parse_post_options(std::string_view options_json) {
 InstanceLimits limits_from_settings(std::string_view settings_json) {
     InstanceLimits out;
     const json settings = json::parse(settings_json, nullptr, false);
-    if (settings.is_discarded() || !settings.is_object()) return out;
+    if (settings.is_discarded() || !settings.is_object())
+        return out;
     read_key(settings, "max_characters", out.max_characters);
     read_key(settings, "url_chars", out.url_chars);
     read_key(settings, "max_media", out.max_media);
@@ -236,7 +269,8 @@ InstanceLimits limits_from_settings(std::string_view settings_json) {
 
 std::optional<InstanceLimits> limits_from_instance(std::string_view body) {
     const json instance = json::parse(body, nullptr, false);
-    if (instance.is_discarded() || !instance.is_object()) return std::nullopt;
+    if (instance.is_discarded() || !instance.is_object())
+        return std::nullopt;
     InstanceLimits out;
     const json* configuration = child(instance, "configuration");
     const json* statuses = configuration ? child(*configuration, "statuses") : nullptr;
@@ -259,13 +293,15 @@ std::optional<InstanceLimits> limits_from_instance(std::string_view body) {
 
 std::string settings_with_limits(std::string_view old_settings, const InstanceLimits& limits) {
     json settings = json::parse(old_settings, nullptr, false);
-    if (settings.is_discarded() || !settings.is_object()) settings = json::object();
+    if (settings.is_discarded() || !settings.is_object())
+        settings = json::object();
     settings["max_characters"] = limits.max_characters;
     settings["url_chars"] = limits.url_chars;
     settings["max_media"] = limits.max_media;
     settings["image_size_limit"] = limits.image_size_limit;
     settings["video_size_limit"] = limits.video_size_limit;
-    if (!limits.mime_types.empty()) settings["mime_types"] = limits.mime_types;
+    if (!limits.mime_types.empty())
+        settings["mime_types"] = limits.mime_types;
     return settings.dump();
 }
 
@@ -285,9 +321,11 @@ std::string comparable_from_html(std::string_view html) {
             continue;
         }
         const std::size_t close = html.find('>', i);
-        if (close == std::string_view::npos) break;
+        if (close == std::string_view::npos)
+            break;
         const std::string_view tag = html.substr(i, close - i + 1);
-        if (starts_with_ci(tag, "<br") || starts_with_ci(tag, "</p")) text += '\n';
+        if (starts_with_ci(tag, "<br") || starts_with_ci(tag, "</p"))
+            text += '\n';
         i = close + 1;
     }
     return comparable_from_text(unescape_html(text));
@@ -295,7 +333,8 @@ std::string comparable_from_html(std::string_view html) {
 
 ResumeState parse_state(std::string_view state_json) {
     ResumeState out;
-    if (state_json.empty()) return out;
+    if (state_json.empty())
+        return out;
     const json state = json::parse(state_json, nullptr, false);
     if (state.is_discarded() || !state.is_object()) {
         throw Error(Exit::data, "mastodon adapter state is not a JSON object");
@@ -315,9 +354,11 @@ ResumeState parse_state(std::string_view state_json) {
 
 std::string dump_state(const ResumeState& state) {
     json parts = json::array();
-    for (const auto& part : state.parts) parts.push_back({{"id", part.id}, {"url", part.url}});
+    for (const auto& part : state.parts)
+        parts.push_back({{"id", part.id}, {"url", part.url}});
     json out = {{"parts", parts}, {"media_ids", state.media_ids}};
-    if (!state.media_pending.empty()) out["media_pending"] = state.media_pending;
+    if (!state.media_pending.empty())
+        out["media_pending"] = state.media_pending;
     return out.dump();
 }
 

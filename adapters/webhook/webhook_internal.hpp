@@ -1,4 +1,5 @@
 #pragma once
+#include "core/text_count.hpp"
 // Pieces shared by the webhook adapter's files: URL handling (the URL is the
 // secret), the per-flavor request builders and answer classifiers. Private to
 // adapters/webhook/.
@@ -38,10 +39,6 @@ std::vector<std::string> secret_pieces(const std::string& url, const std::string
 // `message` with every secret piece replaced by "***".
 std::string scrub(std::string message, const std::vector<std::string>& secrets);
 
-// Length as Discord and Slack count it: Unicode code points.
-std::size_t count_code_points(std::string_view s);
-// At most `max_chars` code points of `s`, never cutting a UTF-8 sequence.
-std::string truncate_chars(std::string_view s, std::size_t max_chars);
 // The value of a Retry-After header: delay-seconds (decimals accepted) or an
 // HTTP date. nullopt when unreadable.
 std::optional<Instant> parse_retry_after(std::string_view value, Instant now);

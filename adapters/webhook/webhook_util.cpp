@@ -163,21 +163,6 @@ std::string scrub(std::string message, const std::vector<std::string>& secrets) 
     return message;
 }
 
-std::size_t count_code_points(std::string_view s) {
-    return static_cast<std::size_t>(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-std::string truncate_chars(std::string_view s, std::size_t max_chars) {
-    std::size_t chars = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80)
-            continue;
-        if (chars++ == max_chars)
-            return std::string(s.substr(0, i));
-    }
-    return std::string(s);
-}
 
 std::optional<Instant> parse_retry_after(std::string_view value, Instant now) {
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) {

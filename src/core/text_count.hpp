@@ -20,4 +20,9 @@ bool is_valid_utf8(std::string_view bytes);
 // Unicode Normalization Form C of `utf8` (ill-formed bytes become U+FFFD).
 std::string nfc(std::string_view utf8);
 
+// Unicode code points (what Discord, Slack and most limits "characters" mean).
+std::size_t count_code_points(std::string_view utf8);
+// At most `max_chars` code points, never cutting a UTF-8 sequence.
+std::string truncate_chars(std::string_view utf8, std::size_t max_chars);
+
 }  // namespace postsched

@@ -64,14 +64,17 @@ std::string lower(std::string_view s) {
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
     return s;
 }
 
 std::string url_part(CURLU* url, CURLUPart part) {
     char* raw = nullptr;
-    if (curl_url_get(url, part, &raw, 0) != CURLUE_OK || raw == nullptr) return {};
+    if (curl_url_get(url, part, &raw, 0) != CURLUE_OK || raw == nullptr)
+        return {};
     std::unique_ptr<char, CurlStringDeleter> owned(raw);
     return raw;
 }
@@ -80,7 +83,8 @@ std::string url_part(CURLU* url, CURLUPart part) {
 // (design.md §8), before any handle or socket is touched.
 void check_url(const HttpRequest& request) {
     std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
-    if (!url) throw Error(Exit::software, "libcurl: out of memory");
+    if (!url)
+        throw Error(Exit::software, "libcurl: out of memory");
     const std::string shown = redact_url(request.url, request.secret_url);
     if (curl_url_set(url.get(), CURLUPART_URL, request.url.c_str(), 0) != CURLUE_OK) {
         throw Error(Exit::data, "invalid url \"" + shown + "\"");
@@ -129,7 +133,8 @@ HeaderList build_headers(const Headers& headers) {
     HeaderList list;
     const auto append = [&](const std::string& line) {
         curl_slist* grown = curl_slist_append(list.get(), line.c_str());
-        if (!grown) throw Error(Exit::software, "libcurl: out of memory");
+        if (!grown)
+            throw Error(Exit::software, "libcurl: out of memory");
         (void)list.release();
         list.reset(grown);
     };
@@ -153,13 +158,14 @@ void set_method(CURL* handle, const HttpRequest& request) {
         set_option(handle, CURLOPT_NOBODY, 1L);
         return;
     }
-    if (request.method != "POST") set_option(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method != "POST")
+        set_option(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     set_option(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     set_option(handle, CURLOPT_POSTFIELDS, request.body.data());
 }
 
 class HandlePool {
-public:
+  public:
     EasyHandle acquire() {
         {
             std::lock_guard lock(m_mutex);
@@ -170,7 +176,8 @@ public:
             }
         }
         EasyHandle handle(curl_easy_init());
-        if (!handle) throw Error(Exit::software, "libcurl: cannot create a handle");
+        if (!handle)
+            throw Error(Exit::software, "libcurl: cannot create a handle");
         return handle;
     }
 
@@ -178,30 +185,31 @@ public:
     void release(EasyHandle handle) {
         curl_easy_reset(handle.get());
         std::lock_guard lock(m_mutex);
-        if (m_free.size() < k_max_idle_handles) m_free.push_back(std::move(handle));
+        if (m_free.size() < k_max_idle_handles)
+            m_free.push_back(std::move(handle));
     }
 
-private:
+  private:
     std::mutex m_mutex;
     std::vector<EasyHandle> m_free;
 };
 
 // Gives a pooled handle back when a send ends, however it ends.
 class Lease {
-public:
+  public:
     explicit Lease(HandlePool& pool) : m_pool(pool), m_handle(pool.acquire()) {}
     ~Lease() { m_pool.release(std::move(m_handle)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     CURL* get() const { return m_handle.get(); }
 
-private:
+  private:
     HandlePool& m_pool;
     EasyHandle m_handle;
 };
 
 class CurlHttpClient final : public HttpClient {
-public:
+  public:
     explicit CurlHttpClient(std::chrono::milliseconds connect_timeout)
         : m_connect_timeout(connect_timeout) {
         global_init();
@@ -231,7 +239,7 @@ public:
         return std::move(exchange.response);
     }
 
-private:
+  private:
     void configure(CURL* handle, const HttpRequest& request, Exchange& exchange,
                    curl_slist* headers) const {
         set_option(handle, CURLOPT_URL, request.url.c_str());
@@ -266,9 +274,11 @@ bool is_loopback_host(std::string_view host) {
         host = host.substr(1, host.size() - 2);
     }
     const std::string h = lower(host);
-    if (h == "localhost") return true;
+    if (h == "localhost")
+        return true;
     unsigned char v4[4];
-    if (inet_pton(AF_INET, h.c_str(), v4) == 1) return v4[0] == 127;
+    if (inet_pton(AF_INET, h.c_str(), v4) == 1)
+        return v4[0] == 127;
     unsigned char v6[16];
     if (inet_pton(AF_INET6, h.c_str(), v6) == 1) {
         static constexpr unsigned char k_loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0,

@@ -14,7 +14,7 @@ constexpr std::string_view k_mask = "***";
 
 // Query keys whose values are credentials (compared case-insensitively).
 constexpr std::array<std::string_view, 9> k_secret_query_keys = {
-    "access_token", "token", "code", "client_secret", "password",
+    "access_token", "token",  "code",      "client_secret", "password",
     "key",          "secret", "signature", "refresh_token"};
 
 std::string lower(std::string_view s) {
@@ -41,10 +41,12 @@ std::string redact_query(std::string_view query) {
     bool first = true;
     while (start <= query.size()) {
         std::size_t end = query.find('&', start);
-        if (end == std::string_view::npos) end = query.size();
+        if (end == std::string_view::npos)
+            end = query.size();
         const std::string_view pair = query.substr(start, end - start);
         const std::size_t eq = pair.find('=');
-        if (!first) out += '&';
+        if (!first)
+            out += '&';
         first = false;
         if (eq != std::string_view::npos && is_secret_key(pair.substr(0, eq))) {
             out.append(pair.substr(0, eq + 1)).append(k_mask);
@@ -100,7 +102,8 @@ std::string random_boundary() {
     thread_local std::mt19937_64 t_rng{std::random_device{}()};
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string out = "postsched-";
-    for (int i = 0; i < 32; ++i) out += k_hex[t_rng() % 16];
+    for (int i = 0; i < 32; ++i)
+        out += k_hex[t_rng() % 16];
     return out;
 }
 
@@ -143,7 +146,8 @@ std::string multipart_body(const std::vector<MultipartPart>& parts, std::string_
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (equals_ignore_case(key, name)) return value;
+        if (equals_ignore_case(key, name))
+            return value;
     }
     return std::nullopt;
 }
@@ -151,13 +155,18 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
 std::string redact_url(std::string_view url, bool secret_url) {
     const UrlParts p = split_url(url);
     std::string out;
-    if (!p.scheme.empty()) out.append(p.scheme).append("://");
-    if (p.had_user_info) out.append(k_mask).append("@");
+    if (!p.scheme.empty())
+        out.append(p.scheme).append("://");
+    if (p.had_user_info)
+        out.append(k_mask).append("@");
     out.append(p.authority);
-    if (secret_url) return out.append("/").append(k_mask);
+    if (secret_url)
+        return out.append("/").append(k_mask);
     out.append(p.path);
-    if (p.has_query) out.append("?").append(redact_query(p.query));
-    if (p.has_fragment) out.append("#").append(redact_query(p.fragment));
+    if (p.has_query)
+        out.append("?").append(redact_query(p.query));
+    if (p.has_fragment)
+        out.append("#").append(redact_query(p.fragment));
     return out;
 }
 
@@ -165,7 +174,8 @@ std::string redact_header(std::string_view name, std::string_view value) {
     const std::string n = lower(name);
     if (n == "authorization" || n == "proxy-authorization") {
         const auto space = value.find(' ');
-        if (space == std::string_view::npos) return std::string(k_mask);
+        if (space == std::string_view::npos)
+            return std::string(k_mask);
         return std::string(value.substr(0, space + 1)).append(k_mask);
     }
     if (n == "cookie" || n == "set-cookie" || n.find("token") != std::string::npos ||
@@ -195,7 +205,8 @@ std::string url_encode(std::string_view s) {
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
     std::string out;
     for (const auto& [key, value] : fields) {
-        if (!out.empty()) out += '&';
+        if (!out.empty())
+            out += '&';
         out.append(url_encode(key)).append("=").append(url_encode(value));
     }
     return out;
@@ -209,7 +220,8 @@ MultipartBody build_multipart(const std::vector<MultipartPart>& parts) {
         const bool clash = std::any_of(parts.begin(), parts.end(), [&](const MultipartPart& p) {
             return p.value.find(boundary) != std::string::npos;
         });
-        if (clash) continue;
+        if (clash)
+            continue;
         return {"multipart/form-data; boundary=" + boundary, multipart_body(parts, boundary)};
     }
 }

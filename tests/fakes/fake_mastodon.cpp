@@ -32,7 +32,8 @@ struct FakeAccount {
 // Hierarchical scopes: "write" covers "write:statuses".
 bool has_scope(const std::vector<std::string>& granted, const std::string& needed) {
     for (const auto& scope : granted) {
-        if (scope == needed || needed.starts_with(scope + ":")) return true;
+        if (scope == needed || needed.starts_with(scope + ":"))
+            return true;
     }
     return false;
 }
@@ -55,60 +56,28 @@ bool is_video(const std::string& type) {
     return type == "video/mp4" || type == "video/webm" || type == "video/quicktime";
 }
 
-std::string field(const httplib::Request& req, const std::string& name) {
-    if (req.has_file(name)) return req.get_file_value(name).content;
-    return req.get_param_value(name);
+// Every value of a form or multipart field.
+std::vector<std::string> field_values(const httplib::Request& req, const std::string& name) {
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i < req.get_param_value_count(name); ++i) {
+        values.push_back(req.get_param_value(name, i));
+    }
+    for (auto [it, end] = req.files.equal_range(name); it != end; ++it) {
+        values.push_back(it->second.content);
+    }
+    return values;
 }
 
 // POST /api/v1/statuses parameters from a JSON, form or multipart body.
-struct StatusParams {
-    std::string status, in_reply_to_id, visibility, spoiler_text, language;
-    bool sensitive = false;
-    std::vector<std::string> media_ids;
-};
-
-std::optional<StatusParams> params_from_json(const std::string& body) {
-    const json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
-    StatusParams p;
-    const auto text = [&](const char* key) {
-        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-    };
-    p.status = text("status");
-    p.in_reply_to_id = text("in_reply_to_id");
-    p.visibility = text("visibility");
-    p.spoiler_text = text("spoiler_text");
-    p.language = text("language");
-    p.sensitive = j.value("sensitive", false);
-    if (j.contains("media_ids")) {
-        if (!j["media_ids"].is_array()) return std::nullopt;
-        for (const auto& id : j["media_ids"]) {
-            p.media_ids.push_back(id.is_string() ? id.get<std::string>() : id.dump());
-        }
-    }
-    return p;
-}
-
 std::optional<StatusParams> read_status_params(const httplib::Request& req) {
     const std::string type = req.get_header_value("Content-Type");
-    if (type.starts_with("application/json")) return params_from_json(req.body);
+    if (type.starts_with("application/json"))
+        return status_params_from_json(req.body);
     if (!type.starts_with("application/x-www-form-urlencoded") && !req.is_multipart_form_data()) {
         return std::nullopt;
     }
-    StatusParams p;
-    p.status = field(req, "status");
-    p.in_reply_to_id = field(req, "in_reply_to_id");
-    p.visibility = field(req, "visibility");
-    p.spoiler_text = field(req, "spoiler_text");
-    p.language = field(req, "language");
-    p.sensitive = field(req, "sensitive") == "true";
-    for (std::size_t i = 0; i < req.get_param_value_count("media_ids[]"); ++i) {
-        p.media_ids.push_back(req.get_param_value("media_ids[]", i));
-    }
-    for (auto [it, end] = req.files.equal_range("media_ids[]"); it != end; ++it) {
-        p.media_ids.push_back(it->second.content);
-    }
-    return p;
+    return status_params_from_fields(
+        [&](const std::string& name) { return field_values(req, name); });
 }
 
 }  // namespace
@@ -144,7 +113,8 @@ struct FakeMastodon::Impl {
 
     const FakeAccount* account_by_id(const std::string& id) const {
         for (const auto& [token, account] : accounts) {
-            if (account.id == id) return &account;
+            if (account.id == id)
+                return &account;
         }
         return nullptr;
     }
@@ -153,17 +123,20 @@ struct FakeMastodon::Impl {
     const FakeAccount* authorize(const httplib::Request& req, httplib::Response& res,
                                  const std::vector<std::string>& any_of_scopes) {
         const std::string header = req.get_header_value("Authorization");
-        const auto it = header.starts_with("Bearer ") ? accounts.find(header.substr(7)) : accounts.end();
+        const auto it =
+            header.starts_with("Bearer ") ? accounts.find(header.substr(7)) : accounts.end();
         if (it == accounts.end()) {
             error(res, 401, "The access token is invalid");
             return nullptr;
         }
         const int used = counts["authorized"]++;
         res.set_header("X-RateLimit-Limit", std::to_string(k_rate_limit));
-        res.set_header("X-RateLimit-Remaining", std::to_string(std::max(0, k_rate_limit - used - 1)));
+        res.set_header("X-RateLimit-Remaining",
+                       std::to_string(std::max(0, k_rate_limit - used - 1)));
         res.set_header("X-RateLimit-Reset", iso_micro(now() + std::chrono::minutes(5)));
         for (const auto& scope : any_of_scopes) {
-            if (has_scope(it->second.scopes, scope)) return &it->second;
+            if (has_scope(it->second.scopes, scope))
+                return &it->second;
         }
         error(res, 403, "This action is outside the authorized scopes");
         return nullptr;
@@ -174,7 +147,8 @@ struct FakeMastodon::Impl {
         ++counts[route];
         log.push_back(route);
         auto& queue = faults[route];
-        if (queue.empty()) return std::nullopt;
+        if (queue.empty())
+            return std::nullopt;
         FakeFault fault = queue.front();
         queue.pop_front();
         return fault;
@@ -184,10 +158,13 @@ struct FakeMastodon::Impl {
                httplib::Server::Handler inner) {
         auto handler = [this, name, inner](const httplib::Request& req, httplib::Response& res) {
             const std::optional<FakeFault> fault = begin(name);
-            const bool handle = !fault || fault->create || fault->action == FakeFault::Action::none ||
+            const bool handle = !fault || fault->create ||
+                                fault->action == FakeFault::Action::none ||
                                 fault->action == FakeFault::Action::delay;
-            if (handle) inner(req, res);
-            if (fault) apply(*fault, res);
+            if (handle)
+                inner(req, res);
+            if (fault)
+                apply(*fault, res);
         };
         if (post) {
             server.Post(pattern, handler);
@@ -202,7 +179,8 @@ struct FakeMastodon::Impl {
                 break;
             case FakeFault::Action::answer:
                 res.headers.clear();
-                for (const auto& [name, value] : fault.headers) res.set_header(name, value);
+                for (const auto& [name, value] : fault.headers)
+                    res.set_header(name, value);
                 answer(res, fault.status, fault.body);
                 break;
             case FakeFault::Action::delay:
@@ -225,7 +203,8 @@ struct FakeMastodon::Impl {
     void serve_verify(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
         const FakeAccount* account = authorize(req, res, {"profile", "read:accounts"});
-        if (!account) return;
+        if (!account)
+            return;
         answer(res, 200,
                json{{"id", account->id},
                     {"username", account->username},
@@ -237,9 +216,11 @@ struct FakeMastodon::Impl {
 
     void serve_instance(bool v2, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        if (v2 && !instance_v2) return error(res, 404, k_not_found);
+        if (v2 && !instance_v2)
+            return error(res, 404, k_not_found);
         if (!v2 && !instance_v2) {
-            return answer(res, 200, json{{"uri", "127.0.0.1"}, {"max_toot_chars", max_characters}}.dump());
+            return answer(res, 200,
+                          json{{"uri", "127.0.0.1"}, {"max_toot_chars", max_characters}}.dump());
         }
         const json configuration = {
             {"statuses",
@@ -258,9 +239,11 @@ struct FakeMastodon::Impl {
     void serve_upload(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
         const FakeAccount* account = authorize(req, res, {"write:media"});
-        if (!account) return;
+        if (!account)
+            return;
         const char* invalid = "Validation failed: File content type is invalid, File is invalid";
-        if (!req.is_multipart_form_data() || !req.has_file("file")) return error(res, 422, invalid);
+        if (!req.is_multipart_form_data() || !req.has_file("file"))
+            return error(res, 422, invalid);
         const auto file = req.get_file_value("file");
         const bool video = is_video(file.content_type);
         if (file.content.empty() || (!video && !is_image(file.content_type))) {
@@ -280,10 +263,13 @@ struct FakeMastodon::Impl {
     void serve_media_poll(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
         const FakeAccount* account = authorize(req, res, {"write:media"});
-        if (!account) return;
+        if (!account)
+            return;
         for (auto& item : media) {
-            if (item.id != req.matches[1] || item.account_id != account->id) continue;
-            if (item.polls_left > 0) --item.polls_left;
+            if (item.id != req.matches[1] || item.account_id != account->id)
+                continue;
+            if (item.polls_left > 0)
+                --item.polls_left;
             const bool ready = item.polls_left == 0;
             return answer(res, ready ? 200 : 206, media_json(item, base_url(), ready));
         }
@@ -294,9 +280,11 @@ struct FakeMastodon::Impl {
     void serve_status(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
         const FakeAccount* account = authorize(req, res, {"write:statuses"});
-        if (!account) return;
+        if (!account)
+            return;
         const auto params = read_status_params(req);
-        if (!params) return error(res, 422, "Validation failed: the request body cannot be read");
+        if (!params)
+            return error(res, 422, "Validation failed: the request body cannot be read");
         if (!params->in_reply_to_id.empty() && !find_status(params->in_reply_to_id)) {
             return error(res, 404, k_not_found);
         }
@@ -304,65 +292,55 @@ struct FakeMastodon::Impl {
         const std::string memo = account->id + ":" + key;
         if (const auto it = idempotency.find(memo); !key.empty() && it != idempotency.end()) {
             if (now() - it->second.at < idempotency_ttl) {
-                return answer(res, 200, status_json(*find_status(it->second.status_id), base_url(),
-                                                    account->username));
+                return answer(
+                    res, 200,
+                    status_json(*find_status(it->second.status_id), base_url(), account->username));
             }
             idempotency.erase(it);
         }
-        if (const std::string why = invalid_status(*params, *account); !why.empty()) {
+        if (const std::string why = invalid_status(*params, media, account->id, max_characters);
+            !why.empty()) {
             return error(res, 422, why);
         }
-        FakeStatus status{new_id(), account->id, params->status, params->spoiler_text,
+        FakeStatus status{new_id(),
+                          account->id,
+                          params->status,
+                          params->spoiler_text,
                           params->visibility.empty() ? "public" : params->visibility,
-                          params->language, params->sensitive, params->in_reply_to_id,
-                          params->media_ids, key, now()};
+                          params->language,
+                          params->sensitive,
+                          params->in_reply_to_id,
+                          params->media_ids,
+                          key,
+                          now()};
         statuses.push_back(status);
-        if (!key.empty()) idempotency[memo] = {status.id, now()};
+        if (!key.empty())
+            idempotency[memo] = {status.id, now()};
         answer(res, 200, status_json(status, base_url(), account->username));
     }
 
     const FakeStatus* find_status(const std::string& id) const {
         for (const auto& status : statuses) {
-            if (status.id == id) return &status;
+            if (status.id == id)
+                return &status;
         }
         return nullptr;
     }
 
-    std::string invalid_status(const StatusParams& p, const FakeAccount& account) const {
-        if (p.media_ids.size() > 4) return "Validation failed: You can attach up to 4 files";
-        for (const auto& id : p.media_ids) {
-            const auto it = std::find_if(media.begin(), media.end(), [&](const FakeMedia& m) {
-                return m.id == id && m.account_id == account.id;
-            });
-            if (it == media.end()) return "Validation failed: Media " + id + " not found";
-            if (it->polls_left > 0) {
-                return "Cannot attach files that have not finished processing. Try again in a "
-                       "moment!";
-            }
-        }
-        const bool blank = p.status.find_first_not_of(" \t\r\n") == std::string::npos;
-        if (blank && p.media_ids.empty()) return "Validation failed: Text can't be blank";
-        if (!p.visibility.empty() && p.visibility != "public" && p.visibility != "unlisted" &&
-            p.visibility != "private" && p.visibility != "direct") {
-            return "Validation failed: Visibility is not included in the list";
-        }
-        if (status_length(p.spoiler_text, p.status) > max_characters) {
-            return "Validation failed: Text character limit of " + std::to_string(max_characters) +
-                   " exceeded";
-        }
-        return {};
-    }
-
     void serve_account_statuses(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        if (!authorize(req, res, {"read:statuses"})) return;
+        if (!authorize(req, res, {"read:statuses"}))
+            return;
         const FakeAccount* owner = account_by_id(req.matches[1]);
-        if (!owner) return error(res, 404, k_not_found);
+        if (!owner)
+            return error(res, 404, k_not_found);
         std::size_t limit = 20;
-        if (req.has_param("limit")) limit = std::min<std::size_t>(40, std::stoul(req.get_param_value("limit")));
+        if (req.has_param("limit"))
+            limit = std::min<std::size_t>(40, std::stoul(req.get_param_value("limit")));
         json list = json::array();
         for (auto it = statuses.rbegin(); it != statuses.rend() && list.size() < limit; ++it) {
-            if (it->account_id == owner->id) list.push_back(json::parse(status_json(*it, base_url(), owner->username)));
+            if (it->account_id == owner->id)
+                list.push_back(json::parse(status_json(*it, base_url(), owner->username)));
         }
         answer(res, 200, list.dump());
     }
@@ -370,11 +348,15 @@ struct FakeMastodon::Impl {
     void add_routes() {
         using R = const httplib::Request&;
         using W = httplib::Response&;
-        route(false, "/api/v1/accounts/verify_credentials", k_verify, [this](R q, W s) { serve_verify(q, s); });
-        route(false, "/api/v2/instance", k_instance_v2, [this](R, W s) { serve_instance(true, s); });
-        route(false, "/api/v1/instance", k_instance_v1, [this](R, W s) { serve_instance(false, s); });
+        route(false, "/api/v1/accounts/verify_credentials", k_verify,
+              [this](R q, W s) { serve_verify(q, s); });
+        route(false, "/api/v2/instance", k_instance_v2,
+              [this](R, W s) { serve_instance(true, s); });
+        route(false, "/api/v1/instance", k_instance_v1,
+              [this](R, W s) { serve_instance(false, s); });
         route(true, "/api/v2/media", k_media, [this](R q, W s) { serve_upload(q, s); });
-        route(false, R"(/api/v1/media/(\w+))", k_media_poll, [this](R q, W s) { serve_media_poll(q, s); });
+        route(false, R"(/api/v1/media/(\w+))", k_media_poll,
+              [this](R q, W s) { serve_media_poll(q, s); });
         route(true, "/api/v1/statuses", k_statuses, [this](R q, W s) { serve_status(q, s); });
         route(false, R"(/api/v1/accounts/(\w+)/statuses)", k_account_statuses,
               [this](R q, W s) { serve_account_statuses(q, s); });
@@ -385,7 +367,8 @@ FakeMastodon::FakeMastodon() : m_impl(std::make_unique<Impl>()) {
     m_impl->server.new_task_queue = [] { return new httplib::ThreadPool(16); };
     m_impl->add_routes();
     m_impl->port = m_impl->server.bind_to_any_port("127.0.0.1");
-    if (m_impl->port <= 0) throw std::runtime_error("fake mastodon: cannot bind 127.0.0.1");
+    if (m_impl->port <= 0)
+        throw std::runtime_error("fake mastodon: cannot bind 127.0.0.1");
     m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
     // stop() is a no-op until the accept loop runs, so wait for it: a fake
     // destroyed at once (tests of refused connections) must still stop.
@@ -396,11 +379,16 @@ FakeMastodon::FakeMastodon() : m_impl(std::make_unique<Impl>()) {
 
 FakeMastodon::~FakeMastodon() {
     m_impl->server.stop();
-    if (m_impl->thread.joinable()) m_impl->thread.join();
+    if (m_impl->thread.joinable())
+        m_impl->thread.join();
 }
 
-std::string FakeMastodon::base_url() const { return m_impl->base_url(); }
-int FakeMastodon::port() const { return m_impl->port; }
+std::string FakeMastodon::base_url() const {
+    return m_impl->base_url();
+}
+int FakeMastodon::port() const {
+    return m_impl->port;
+}
 
 void FakeMastodon::add_account(const std::string& token, const std::string& id,
                                const std::string& username, std::vector<std::string> scopes) {
@@ -435,7 +423,8 @@ void FakeMastodon::set_instance_v2(bool available) {
 
 void FakeMastodon::inject(const std::string& route, FakeFault fault, int times) {
     std::lock_guard lock(m_impl->mutex);
-    for (int i = 0; i < times; ++i) m_impl->faults[route].push_back(fault);
+    for (int i = 0; i < times; ++i)
+        m_impl->faults[route].push_back(fault);
 }
 
 void FakeMastodon::fail_statuses(int status, std::string body, int times) {
@@ -479,7 +468,8 @@ void FakeMastodon::malformed_statuses(bool create, int times) {
 
 std::string FakeMastodon::seed_status(FakeStatus status) {
     std::lock_guard lock(m_impl->mutex);
-    if (status.id.empty()) status.id = m_impl->new_id();
+    if (status.id.empty())
+        status.id = m_impl->new_id();
     m_impl->statuses.push_back(status);
     return status.id;
 }
@@ -494,7 +484,9 @@ std::vector<FakeMedia> FakeMastodon::media() const {
     return m_impl->media;
 }
 
-int FakeMastodon::status_requests() const { return requests(k_statuses); }
+int FakeMastodon::status_requests() const {
+    return requests(k_statuses);
+}
 
 int FakeMastodon::requests(const std::string& route) const {
     std::lock_guard lock(m_impl->mutex);

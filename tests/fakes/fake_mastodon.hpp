@@ -60,7 +60,7 @@ struct FakeFault {
 };
 
 class FakeMastodon {
-public:
+  public:
     // Routes, as named for inject() and requests().
     static constexpr const char* k_statuses = "POST /api/v1/statuses";
     static constexpr const char* k_media = "POST /api/v2/media";
@@ -114,7 +114,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> m_impl;
 };
 

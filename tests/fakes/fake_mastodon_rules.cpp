@@ -1,6 +1,7 @@
 // The fake Mastodon's content rules and entity rendering.
 #include <date/date.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -23,13 +24,26 @@ std::string escape_html(const std::string& s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            case '\n': out += "<br />"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            case '\n':
+                out += "<br />";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -65,7 +79,8 @@ std::string render_content(const std::string& text) {
     for (auto it = begin; it != std::sregex_iterator(); ++it) {
         const auto& m = *it;
         const auto at = static_cast<std::size_t>(m.position(0));
-        if (at > 0 && std::isalnum(static_cast<unsigned char>(text[at - 1]))) continue;
+        if (at > 0 && std::isalnum(static_cast<unsigned char>(text[at - 1])))
+            continue;
         html += escape_html(text.substr(done, at - done));
         html += m[1].matched ? mention_html(m[1].str(), m[2].str()) : link_html(m[0].str());
         done = at + static_cast<std::size_t>(m.length(0));
@@ -82,7 +97,9 @@ std::string iso_micro(Instant at) {
     return date::format("%Y-%m-%dT%H:%M:%S", seconds) + "." + frac + "Z";
 }
 
-std::string iso_millis(Instant at) { return date::format("%Y-%m-%dT%H:%M:%SZ", at); }
+std::string iso_millis(Instant at) {
+    return date::format("%Y-%m-%dT%H:%M:%SZ", at);
+}
 
 std::string status_json(const FakeStatus& status, const std::string& base_url,
                         const std::string& username) {
@@ -93,7 +110,8 @@ std::string status_json(const FakeStatus& status, const std::string& base_url,
     return json{
         {"id", status.id},
         {"created_at", iso_millis(status.created_at)},
-        {"in_reply_to_id", status.in_reply_to_id.empty() ? json(nullptr) : json(status.in_reply_to_id)},
+        {"in_reply_to_id",
+         status.in_reply_to_id.empty() ? json(nullptr) : json(status.in_reply_to_id)},
         {"sensitive", status.sensitive},
         {"spoiler_text", status.spoiler_text},
         {"visibility", status.visibility},
@@ -118,6 +136,74 @@ std::string media_json(const FakeMedia& media, const std::string& base_url, bool
         {"blurhash", "UFBWY:8_0Jxv"},
     }
         .dump();
+}
+
+std::optional<StatusParams> status_params_from_json(const std::string& body) {
+    const json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return std::nullopt;
+    const auto text = [&](const char* key) {
+        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+    };
+    StatusParams p{text("status"),
+                   text("in_reply_to_id"),
+                   text("visibility"),
+                   text("spoiler_text"),
+                   text("language"),
+                   false,
+                   {}};
+    p.sensitive =
+        j.contains("sensitive") && j["sensitive"].is_boolean() && j["sensitive"].get<bool>();
+    if (j.contains("media_ids")) {
+        if (!j["media_ids"].is_array())
+            return std::nullopt;
+        for (const auto& id : j["media_ids"]) {
+            p.media_ids.push_back(id.is_string() ? id.get<std::string>() : id.dump());
+        }
+    }
+    return p;
+}
+
+StatusParams status_params_from_fields(
+    const std::function<std::vector<std::string>(const std::string&)>& values) {
+    const auto first = [&](const std::string& name) {
+        const auto all = values(name);
+        return all.empty() ? std::string() : all.front();
+    };
+    return StatusParams{first("status"),      first("in_reply_to_id"),
+                        first("visibility"),  first("spoiler_text"),
+                        first("language"),    first("sensitive") == "true",
+                        values("media_ids[]")};
+}
+
+std::string invalid_status(const StatusParams& p, const std::vector<FakeMedia>& media,
+                           const std::string& account_id, std::size_t max_characters) {
+    if (p.media_ids.size() > 4)
+        return "Validation failed: You can attach up to 4 files";
+    for (const auto& id : p.media_ids) {
+        const auto it = std::find_if(media.begin(), media.end(), [&](const FakeMedia& m) {
+            return m.id == id && m.account_id == account_id;
+        });
+        if (it == media.end())
+            return "Validation failed: Media " + id + " not found";
+        if (it->polls_left > 0) {
+            return "Cannot attach files that have not finished processing. Try again in a moment!";
+        }
+    }
+    const bool blank = p.status.find_first_not_of(" \t\r\n") == std::string::npos;
+    if (blank && p.media_ids.empty())
+        return "Validation failed: Text can't be blank";
+    static const std::vector<std::string> k_visibilities = {"public", "unlisted", "private",
+                                                            "direct"};
+    if (!p.visibility.empty() && std::find(k_visibilities.begin(), k_visibilities.end(),
+                                           p.visibility) == k_visibilities.end()) {
+        return "Validation failed: Visibility is not included in the list";
+    }
+    if (status_length(p.spoiler_text, p.status) > max_characters) {
+        return "Validation failed: Text character limit of " + std::to_string(max_characters) +
+               " exceeded";
+    }
+    return {};
 }
 
 }  // namespace postsched::fakes::mastodon_rules

@@ -177,7 +177,7 @@ BOOST_FIXTURE_TEST_CASE(video_still_processing_defers_and_resumes_without_reuplo
     tuning.media_poll_attempts = 2;
     rebuild();
     const Outcome first = publish(request({"clip"}, {mp4()}));
-    BOOST_TEST(to_string(first.kind) == "rate_limited");
+    BOOST_TEST(to_string(first.kind) == "waiting");
     BOOST_TEST(first.message == "media \"clip.mp4\" still processing on the instance");
     BOOST_TEST_REQUIRE(first.retry_at.has_value());
     BOOST_TEST((*first.retry_at == k_start + 30s));
@@ -295,7 +295,7 @@ BOOST_FIXTURE_TEST_CASE(unprocessed_media_422_defers_thirty_seconds, Fixture) {
         422,
         R"({"error":"Cannot attach files that have not finished processing. Try again in a moment!"})");
     const Outcome outcome = publish(request({"hi"}));
-    BOOST_TEST(to_string(outcome.kind) == "rate_limited");
+    BOOST_TEST(to_string(outcome.kind) == "waiting");
     BOOST_TEST_REQUIRE(outcome.retry_at.has_value());
     BOOST_TEST((*outcome.retry_at == k_start + 30s));
 }

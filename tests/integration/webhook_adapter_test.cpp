@@ -474,7 +474,7 @@ BOOST_FIXTURE_TEST_CASE(verify_account_checks_the_url_shape_only, Fixture) {
         json->verify_account(account, "https://example.com/any/s3cr3t").platform_account_id == "");
     BOOST_TEST(json->verify_account(account, fake.json_url()).platform_account_id == "");
     expect_refused(*json, "ftp://example.com/s3cr3t",
-                   "account \"team-chat\": the webhook webhook URL must use https (plain http "
+                   "account \"team-chat\": the webhook URL must use https (plain http "
                    "only to a loopback address)");
     BOOST_TEST(fake.request_count(HookKind::discord) + fake.request_count(HookKind::slack) +
                    fake.request_count(HookKind::json) ==

@@ -69,7 +69,8 @@ BOOST_AUTO_TEST_CASE(combining_marks_join_their_base) {
 }
 
 BOOST_AUTO_TEST_CASE(ill_formed_bytes_count_as_replacements) {
-    BOOST_TEST(count_graphemes("a\xFF" "b") == 3u);
+    BOOST_TEST(count_graphemes("a\xFF"
+                               "b") == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(counting_is_safe_from_several_threads) {
@@ -77,11 +78,14 @@ BOOST_AUTO_TEST_CASE(counting_is_safe_from_several_threads) {
     std::vector<std::size_t> counts(8);
     for (std::size_t i = 0; i < counts.size(); ++i) {
         threads.emplace_back([&counts, i] {
-            for (int round = 0; round < 200; ++round) counts[i] = count_graphemes(k_family + "ab");
+            for (int round = 0; round < 200; ++round)
+                counts[i] = count_graphemes(k_family + "ab");
         });
     }
-    for (auto& t : threads) t.join();
-    for (auto c : counts) BOOST_TEST(c == 3u);
+    for (auto& t : threads)
+        t.join();
+    for (auto c : counts)
+        BOOST_TEST(c == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(valid_utf8_is_accepted) {
