@@ -22,10 +22,12 @@ struct PostOptions {
     std::vector<std::string> to;
     std::string max_lateness, idempotency_key;
     bool draft = false, json = false, clear_media = false;
+    bool text_given = false;  // TEXT was on the command line, even if empty
 };
 
 void add_text_options(CLI::App* c, PostOptions& o) {
-    c->add_option("text", o.text.text, "the text, or - to read it from stdin");
+    c->add_option("text", o.text.text, "the text, or - to read it from stdin")
+        ->each([&o](const std::string&) { o.text_given = true; });
     c->add_option("-f,--file", o.text.file, "read the text from a file");
     c->add_option("--part", o.text.parts,
                   "a further thread part (repeat); in text, a line "
@@ -79,6 +81,7 @@ int run_add(Context& ctx, PostOptions& o) {
     Post p;
     Instant now = ctx.clock().now();
     p.id = new_uuid_v7(now);
+    if (o.text_given && o.text.text.empty()) throw Error(Exit::data, "the text is empty");
     p.parts = read_parts(o.text);
     auto when = read_schedule(ctx, o.time);
     p.scheduled_at = when.at;

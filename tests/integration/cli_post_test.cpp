@@ -336,12 +336,7 @@ BOOST_AUTO_TEST_CASE(bad_text_and_accounts_are_refused) {
     BOOST_TEST(c.count_posts() == "0\n");
 }
 
-// BUG: an explicitly empty text argument is reported as a missing one:
-// `post add "" --to feed --now` exits 64 "no text: give TEXT, - (stdin) or
-// --file FILE" instead of 65 "the text is empty" (README: empty text is 65).
-BOOST_AUTO_TEST_CASE(an_empty_text_argument_is_bad_data,
-                     *boost::unit_test::disabled() *
-                         boost::unit_test::precondition(postsched::testing::known_bug)) {
+BOOST_AUTO_TEST_CASE(an_empty_text_argument_is_bad_data) {
     Cli c;
     c.refuse({"post", "add", "", "--to", "feed", "--now"}, 65, {"the text is empty"});
 }
