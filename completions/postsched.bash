@@ -1,7 +1,7 @@
 # bash completion for postsched                              -*- shell-script -*-
 # Installed as share/bash-completion/completions/postsched; or source it.
 # Covers every command, subcommand and option of `postsched --help`; completes
-# platform names, --status and --visibility values, --tz zones from
+# platform names, --status, --visibility, --format and --date-order values, --tz zones from
 # /usr/share/zoneinfo, account names (from `postsched account list --json`)
 # and post ids (from `postsched post list --json`).
 
@@ -10,7 +10,7 @@ _postsched_value_opts=' -c --config -f --file --text --part --at --tz --to --med
   --option --visibility --content-warning --language --max-lateness --idempotency-key
   --status --account --since --until --limit --max-seconds --wait --name --token-env
   --refresh-token-env --expires-at --platform-account-id --username --display-name
-  --instance --command --posted '
+  --instance --command --posted --format --date-order --from '
 
 # Runs the postsched being completed, with the --config given on the line.
 _postsched_call() {
@@ -79,6 +79,9 @@ _postsched() {
     done
 
     # The value of the option before the cursor.
+    if [[ $cmd == db && ($prev == --from || $prev == --to) ]]; then
+        return  # a store URL: sqlite:///path or postgresql://…
+    fi
     case $prev in
         -c | --config | -f | --file | --media)
             _postsched_files "$cur"
@@ -89,8 +92,17 @@ _postsched() {
             return
             ;;
         --status)
-            mapfile -t COMPREPLY < <(compgen -W 'draft pending posting posted failed
-                cancelled unknown skipped' -- "$cur")
+            local statuses='draft pending posting posted failed cancelled'
+            [[ $cmd == export ]] || statuses+=' unknown skipped'
+            mapfile -t COMPREPLY < <(compgen -W "$statuses" -- "$cur")
+            return
+            ;;
+        --format)
+            mapfile -t COMPREPLY < <(compgen -W 'native hootsuite' -- "$cur")
+            return
+            ;;
+        --date-order)
+            mapfile -t COMPREPLY < <(compgen -W 'dmy mdy' -- "$cur")
             return
             ;;
         --visibility)
@@ -129,18 +141,24 @@ _postsched() {
     case "$cmd/$sub" in
         /)
             opts="$global --version"
-            words='init config db account post run retry target'
+            words='init config db account post import export run retry target'
             ;;
         init/*) opts=$global ;;
+        import/*)
+            opts="$global --format --account --date-order --tz --ignore-unknown-columns
+                --dry-run --json"
+            ;;
+        export/*) opts="$global --status --since --until --account" ;;
         retry/*) opts="$global --failed --account --since --force" ;;
         target/) words='resolve' opts=$global ;;
         target/resolve) opts="$global --posted --failed" ;;
         run/*) opts="$global --limit --max-seconds --wait --dry-run --json" ;;
         config/) words='show' opts=$global ;;
         config/show) opts="$global --json" ;;
-        db/) words='migrate status' opts=$global ;;
+        db/) words='migrate status copy' opts=$global ;;
         db/migrate) opts=$global ;;
         db/status) opts="$global --json" ;;
+        db/copy) opts="$global --from --to --force --json" ;;
         account/) words='add list show remove' opts=$global ;;
         account/add)
             opts="$global --name --token-env --token-stdin --refresh-token-env --expires-at
@@ -185,6 +203,8 @@ _postsched() {
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
     elif [[ $cmd/$sub == post/add && ${#positionals[@]} -eq 0 ]]; then
         return  # the post's text (or - for stdin)
+    elif [[ $cmd == import && ${#positionals[@]} -eq 0 ]]; then
+        _postsched_files "$cur"  # the CSV file (or - for stdin)
     else
         mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
     fi

@@ -1,6 +1,6 @@
 # fish completion for postsched. Installed in share/fish/vendor_completions.d.
 # Covers every command, subcommand and option of `postsched --help`; completes
-# platform names, --status and --visibility values, --tz zones from
+# platform names, --status, --visibility, --format and --date-order values, --tz zones from
 # /usr/share/zoneinfo, account names (from `postsched account list --json`) and
 # post ids (from `postsched post list --json`).
 
@@ -97,8 +97,31 @@ function __postsched_no_positional
     test $seen -lt 3
 end
 
+# True while `import` has no file yet (values of its options are skipped).
+function __postsched_no_import_file
+    set -l tokens (commandline -opc)
+    set -l after 0
+    set -l skip 0
+    for t in $tokens[2..-1]
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        if contains -- $t -c --config --format --account --date-order --tz
+            set skip 1
+            continue
+        end
+        string match -q -- '-*' $t; and continue
+        if test $after -eq 1
+            return 1
+        end
+        test $t = import; and set after 1
+    end
+    return 0
+end
+
 set -l config_subs show
-set -l db_subs migrate status
+set -l db_subs migrate status copy
 set -l account_subs add list show remove
 set -l post_subs add list show edit reschedule approve cancel
 set -l target_subs resolve
@@ -118,6 +141,8 @@ complete -c postsched -n __postsched_needs_command -a config -d 'Inspect the con
 complete -c postsched -n __postsched_needs_command -a db -d 'Store schema maintenance'
 complete -c postsched -n __postsched_needs_command -a account -d 'Manage the accounts posts go to'
 complete -c postsched -n __postsched_needs_command -a post -d 'Add and manage scheduled posts'
+complete -c postsched -n __postsched_needs_command -a import -d 'Schedule the posts of a CSV file, all or nothing'
+complete -c postsched -n __postsched_needs_command -a export -d 'Write posts as CSV (the columns import reads)'
 complete -c postsched -n __postsched_needs_command -a run -d 'One scheduling pass: publish what is due, then exit'
 complete -c postsched -n __postsched_needs_command -a retry -d 'Send a failed, skipped or (with --force) unknown target again'
 complete -c postsched -n __postsched_needs_command -a target -d 'Settle a target by hand'
@@ -139,6 +164,11 @@ complete -c postsched -n '__postsched_in config show' -l json -d 'JSON output'
 complete -c postsched -n "__postsched_needs_sub db $db_subs" -a migrate -d 'Apply pending schema migrations'
 complete -c postsched -n "__postsched_needs_sub db $db_subs" -a status -d 'Show the schema version and applied migrations'
 complete -c postsched -n '__postsched_in db status' -l json -d 'JSON output'
+complete -c postsched -n "__postsched_needs_sub db $db_subs" -a copy -d 'Copy a whole store to another (SQLite and PostgreSQL)'
+complete -c postsched -n '__postsched_in db copy' -l from -x -a 'sqlite:/// postgresql://' -d 'Store URL to read'
+complete -c postsched -n '__postsched_in db copy' -l to -x -a 'sqlite:/// postgresql://' -d 'Store URL to write'
+complete -c postsched -n '__postsched_in db copy' -l force -d 'Replace a destination that holds data'
+complete -c postsched -n '__postsched_in db copy' -l json -d 'JSON output'
 
 # account
 complete -c postsched -n "__postsched_needs_sub account $account_subs" -a add -d 'Add an account with a token you already have'
@@ -225,3 +255,19 @@ complete -c postsched -n "__fish_seen_subcommand_from run" -l max-seconds -x -d 
 complete -c postsched -n "__fish_seen_subcommand_from run" -l wait -x -d 'Wait up to this long for the run lock'
 complete -c postsched -n "__fish_seen_subcommand_from run" -l dry-run -d 'Show what is due; send nothing'
 complete -c postsched -n "__fish_seen_subcommand_from run" -l json -d 'Print the pass report as JSON'
+
+# import and export
+set -l imp '__fish_seen_subcommand_from import'
+complete -c postsched -n "$imp; and __postsched_no_import_file" -F -d 'CSV file (- for stdin)'
+complete -c postsched -n $imp -l format -x -a 'native hootsuite' -d 'native (columns by header name) or hootsuite'
+complete -c postsched -n $imp -l account -x -a '(__postsched_accounts)' -d 'Hootsuite: the account the rows are for'
+complete -c postsched -n $imp -l date-order -x -a 'dmy mdy' -d 'Hootsuite: dates day first or month first'
+complete -c postsched -n $imp -l tz -x -a '(__postsched_zones)' -d 'IANA zone for rows without a timezone'
+complete -c postsched -n $imp -l ignore-unknown-columns -d 'Skip columns postsched does not know'
+complete -c postsched -n $imp -l dry-run -d 'Check every row and print the plan; store nothing'
+complete -c postsched -n $imp -l json -d 'Print the created ids (or the problems) as JSON'
+set -l exp '__fish_seen_subcommand_from export'
+complete -c postsched -n $exp -l status -x -a 'draft pending posting posted failed cancelled' -d 'Only posts in this state'
+complete -c postsched -n $exp -l since -x -d 'Scheduled at or after this instant'
+complete -c postsched -n $exp -l until -x -d 'Scheduled before this instant'
+complete -c postsched -n $exp -l account -x -a '(__postsched_accounts)' -d 'Only posts with a target on this account'

@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 
 packages=(
   cmake ninja-build g++ pkg-config tzdata ca-certificates
-  libcli11-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libpqxx-dev
+  libcli11-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libpqxx-dev postgresql
   libcurl4-openssl-dev libssl-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libboost-test-dev nlohmann-json3-dev libhowardhinnant-date-dev
-  libcpp-httplib-dev libicu-dev python3 python3-cryptography
+  libcpp-httplib-dev libicu-dev libcsv-dev python3 python3-cryptography
 )
 missing=()
 for p in "${packages[@]}"; do

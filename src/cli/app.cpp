@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
     register_post(app, ctx);
     register_run(app, ctx);
     register_retry(app, ctx);
+    register_import(app, ctx);
+    register_export(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -72,6 +72,8 @@ void register_account(CLI::App& app, Context& ctx);
 void register_post(CLI::App& app, Context& ctx);
 void register_run(CLI::App& app, Context& ctx);
 void register_retry(CLI::App& app, Context& ctx);
+void register_import(CLI::App& app, Context& ctx);
+void register_export(CLI::App& app, Context& ctx);
 
 }  // namespace cli
 }  // namespace postsched

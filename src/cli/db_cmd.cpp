@@ -1,25 +1,22 @@
-// postsched db migrate | status
+// postsched db migrate | status | copy
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <iostream>
 
 #include "cli/context.hpp"
+#include "cli/db_copy.hpp"
 #include "cli/output.hpp"
 #include "core/errors.hpp"
 #include "store/store.hpp"
+#include "store/store_url.hpp"
 
 namespace postsched::cli {
 namespace {
 
 // The store URL fit for output: a password in a URL is masked.
 std::string display_url(const std::string& url) {
-    auto scheme = url.find("://");
-    auto at = url.find('@');
-    if (scheme == std::string::npos || at == std::string::npos) return url;
-    auto colon = url.find(':', scheme + 3);
-    if (colon == std::string::npos || colon > at) return url;
-    return url.substr(0, colon + 1) + "********" + url.substr(at);
+    return store::redact_url(url);
 }
 
 int run_status(Context& ctx, bool json) {
@@ -40,11 +37,14 @@ int run_status(Context& ctx, bool json) {
     } else {
         std::cout << "store: " << display_url(ctx.config().store_url) << "\n"
                   << "schema version: " << current << " of " << s.latest_version()
-                  << (current == s.latest_version() ? " (up to date)" : " (run `postsched db migrate`)")
+                  << (current == s.latest_version() ? " (up to date)"
+                                                    : " (run `postsched db migrate`)")
                   << "\n";
         std::vector<std::vector<std::string>> rows;
-        for (const auto& m : applied) rows.push_back({std::to_string(m.version), m.name, m.applied_at});
-        if (!rows.empty()) print_table(std::cout, {"VERSION", "NAME", "APPLIED"}, rows);
+        for (const auto& m : applied)
+            rows.push_back({std::to_string(m.version), m.name, m.applied_at});
+        if (!rows.empty())
+            print_table(std::cout, {"VERSION", "NAME", "APPLIED"}, rows);
     }
     return current <= s.latest_version() ? 0 : static_cast<int>(Exit::config);
 }
@@ -67,6 +67,7 @@ void register_db(CLI::App& app, Context& ctx) {
     static bool json = false;
     status->add_flag("--json", json, "JSON output");
     status->callback([&ctx] { ctx.action = [&ctx] { return run_status(ctx, json); }; });
+    register_db_copy(*db, ctx);
 }
 
 }  // namespace postsched::cli

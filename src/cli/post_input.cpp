@@ -7,7 +7,6 @@
 #include <iostream>
 #include <iterator>
 #include <set>
-#include <sstream>
 
 #include "core/errors.hpp"
 #include "core/ids.hpp"
@@ -25,44 +24,79 @@ std::string read_source(const TextInput& in) {
         throw Error(Exit::usage, "give the text as an argument or with --file, not both");
     if (!in.file.empty()) {
         std::ifstream f(in.file, std::ios::binary);
-        if (!f) throw Error(Exit::no_input, "cannot read text file \"" + in.file + "\"");
+        if (!f)
+            throw Error(Exit::no_input, "cannot read text file \"" + in.file + "\"");
         return std::string(std::istreambuf_iterator<char>(f), {});
     }
-    if (in.text == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+    if (in.text == "-")
+        return std::string(std::istreambuf_iterator<char>(std::cin), {});
     return in.text;
 }
 
 std::string trim_newlines(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+        s.pop_back();
     size_t start = 0;
-    while (start < s.size() && (s[start] == '\n' || s[start] == '\r')) ++start;
+    while (start < s.size() && (s[start] == '\n' || s[start] == '\r'))
+        ++start;
     return s.substr(start);
 }
 
+// Splits at lines holding only "---" (a CR before the LF is allowed).
 std::vector<std::string> split_parts(const std::string& text) {
     std::vector<std::string> parts(1);
-    std::istringstream in(text);
-    std::string line;
+    std::string_view rest(text);
     bool first_line = true;
-    while (std::getline(in, line)) {
-        std::string bare = line;
-        if (!bare.empty() && bare.back() == '\r') bare.pop_back();
+    while (!rest.empty()) {
+        auto nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        std::string_view bare = line;
+        if (!bare.empty() && bare.back() == '\r')
+            bare.remove_suffix(1);
         if (bare == "---") {
             parts.emplace_back();
             first_line = true;
             continue;
         }
-        if (!first_line) parts.back() += "\n";
+        if (!first_line)
+            parts.back() += '\n';
         parts.back() += line;
         first_line = false;
     }
     return parts;
 }
 
+bool is_ascii(std::string_view s) {
+    for (char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80)
+            return false;
+    return true;
+}
+
 nlohmann::json scalar(const std::string& v) {
-    if (v == "true") return true;
-    if (v == "false") return false;
+    if (v == "true")
+        return true;
+    if (v == "false")
+        return false;
     return v;
+}
+
+// Each part valid UTF-8, in NFC, without blank lines around it, not empty.
+void normalise_parts(std::vector<std::string>& parts) {
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (!is_valid_utf8(parts[i]))
+            throw Error(Exit::data, "the text is not valid UTF-8");
+        parts[i] = trim_newlines(parts[i]);
+        if (!is_ascii(parts[i]))  // ASCII is NFC already; ICU costs a bulk import dearly
+            parts[i] = nfc(parts[i]);
+        bool blank = parts[i].find_first_not_of(" \t\r\n") == std::string::npos;
+        if (blank)
+            throw Error(Exit::data, parts.size() == 1
+                                        ? std::string("the text is empty")
+                                        : "part " + std::to_string(i + 1) + " of " +
+                                              std::to_string(parts.size()) + " is empty");
+    }
 }
 
 }  // namespace
@@ -71,35 +105,48 @@ std::vector<std::string> read_parts(const TextInput& in) {
     std::vector<std::string> parts;
     if (!in.text.empty() || !in.file.empty()) {
         std::string src = read_source(in);
-        if (!is_valid_utf8(src)) throw Error(Exit::data, "the text is not valid UTF-8");
+        if (!is_valid_utf8(src))
+            throw Error(Exit::data, "the text is not valid UTF-8");
         parts = split_parts(src);
     }
-    for (const auto& p : in.parts) parts.push_back(p);
-    if (parts.empty()) throw Error(Exit::usage, "no text: give TEXT, - (stdin) or --file FILE");
-    for (size_t i = 0; i < parts.size(); ++i) {
-        if (!is_valid_utf8(parts[i])) throw Error(Exit::data, "the text is not valid UTF-8");
-        parts[i] = nfc(trim_newlines(parts[i]));
-        bool blank = parts[i].find_first_not_of(" \t\r\n") == std::string::npos;
-        if (blank)
-            throw Error(Exit::data, parts.size() == 1 ? std::string("the text is empty")
-                                                      : "part " + std::to_string(i + 1) + " of " +
-                                                            std::to_string(parts.size()) +
-                                                            " is empty");
-    }
+    for (const auto& p : in.parts)
+        parts.push_back(p);
+    if (parts.empty())
+        throw Error(Exit::usage, "no text: give TEXT, - (stdin) or --file FILE");
+    normalise_parts(parts);
     return parts;
 }
 
-Schedule read_schedule(Context& ctx, const TimeInput& in) {
-    std::string zone = in.tz;
-    if (zone.empty()) zone = ctx.config().default_timezone;
-    if (zone.empty()) zone = system_zone_name();
+std::vector<std::string> parse_thread_text(const std::string& text) {
+    if (!is_valid_utf8(text))
+        throw Error(Exit::data, "the text is not valid UTF-8");
+    auto parts = split_parts(text);
+    normalise_parts(parts);
+    return parts;
+}
+
+std::string default_zone(Context& ctx, const std::string& tz) {
+    std::string zone = tz;
+    if (zone.empty())
+        zone = ctx.config().default_timezone;
+    if (zone.empty())
+        zone = system_zone_name();
     require_zone(zone);
+    return zone;
+}
+
+Schedule read_schedule(Context& ctx, const TimeInput& in) {
+    std::string zone = default_zone(ctx, in.tz);
     Instant now = ctx.clock().now();
-    if (in.now && !in.at.empty()) throw Error(Exit::usage, "give --at or --now, not both");
-    if (in.now) return {now, zone};
-    if (in.at.empty()) throw Error(Exit::usage, "say when: --at TIME or --now");
+    if (in.now && !in.at.empty())
+        throw Error(Exit::usage, "give --at or --now, not both");
+    if (in.now)
+        return {now, zone};
+    if (in.at.empty())
+        throw Error(Exit::usage, "say when: --at TIME or --now");
     ScheduleTime t = parse_schedule_time(in.at, zone);
-    if (!t.note.empty()) std::cerr << "postsched: note: " << t.note << "\n";
+    if (!t.note.empty())
+        std::cerr << "postsched: note: " << t.note << "\n";
     if (t.instant < now)
         throw Error(Exit::data, "--at \"" + in.at + "\" is in the past (" +
                                     format_instant(t.instant) + " < now " + format_instant(now) +
@@ -116,7 +163,8 @@ std::vector<MediaRef> read_media(const MediaInput& in) {
         if (!media::is_url(src)) {
             std::error_code ec;
             auto abs = std::filesystem::absolute(src, ec);
-            if (!ec) src = abs.lexically_normal().string();
+            if (!ec)
+                src = abs.lexically_normal().string();
         }
         out.push_back({src, i < in.alts.size() ? in.alts[i] : std::string()});
     }
@@ -133,21 +181,29 @@ std::string read_options(const OptionInput& in, const std::string& base) {
             throw Error(Exit::usage, "--option \"" + pair + "\": use PLATFORM.KEY=VALUE");
         o[pair.substr(0, dot)][pair.substr(dot + 1, eq - dot - 1)] = scalar(pair.substr(eq + 1));
     }
-    if (!in.visibility.empty()) o["mastodon"]["visibility"] = in.visibility;
-    if (!in.content_warning.empty()) o["mastodon"]["spoiler_text"] = in.content_warning;
-    if (!in.language.empty()) o["mastodon"]["language"] = in.language;
-    if (in.sensitive) o["mastodon"]["sensitive"] = true;
+    if (!in.visibility.empty())
+        o["mastodon"]["visibility"] = in.visibility;
+    if (!in.content_warning.empty())
+        o["mastodon"]["spoiler_text"] = in.content_warning;
+    if (!in.language.empty())
+        o["mastodon"]["language"] = in.language;
+    if (in.sensitive)
+        o["mastodon"]["sensitive"] = true;
     return o.dump();
 }
 
 std::vector<Account> resolve_accounts(Context& ctx, const std::vector<std::string>& names) {
-    if (names.empty()) throw Error(Exit::usage, "say where: --to ACCOUNT (see `postsched account list`)");
+    if (names.empty())
+        throw Error(Exit::usage, "say where: --to ACCOUNT (see `postsched account list`)");
     std::vector<Account> out;
     std::set<std::string> seen;
     for (const auto& n : names) {
-        if (!seen.insert(n).second) continue;
+        if (!seen.insert(n).second)
+            continue;
         auto a = ctx.store().find_account(n);
-        if (!a) throw Error(Exit::data, "--to: no account named \"" + n + "\" (see `postsched account list`)");
+        if (!a)
+            throw Error(Exit::data,
+                        "--to: no account named \"" + n + "\" (see `postsched account list`)");
         if (!adapters::find_adapter(a->platform))
             throw Error(Exit::data, "--to: account \"" + n + "\" is on platform \"" + a->platform +
                                         "\", which this postsched cannot publish to");
@@ -157,6 +213,11 @@ std::vector<Account> resolve_accounts(Context& ctx, const std::vector<std::strin
 }
 
 void validate_post(Context& ctx, const Post& post, const std::vector<Account>& accounts) {
+    validate_content(ctx, post, accounts);
+    validate_media(ctx, post, accounts);
+}
+
+void validate_content(Context& ctx, const Post& post, const std::vector<Account>& accounts) {
     for (const auto& a : accounts) {
         auto& adapter = ctx.adapter(a.platform);
         std::string who = a.platform + " account \"" + a.name + "\"";
@@ -165,10 +226,19 @@ void validate_post(Context& ctx, const Post& post, const std::vector<Account>& a
                                         std::to_string(post.parts.size()) + " parts)");
         for (size_t i = 0; i < post.parts.size(); ++i) {
             auto v = adapter.check_text(a, post.parts[i], post.options);
-            if (v.ok) continue;
-            std::string part = post.parts.size() > 1 ? "part " + std::to_string(i + 1) + " " : "text ";
+            if (v.ok)
+                continue;
+            std::string part =
+                post.parts.size() > 1 ? "part " + std::to_string(i + 1) + " " : "text ";
             throw Error(Exit::data, part + "for " + who + ": " + v.message);
         }
+    }
+}
+
+void validate_media(Context& ctx, const Post& post, const std::vector<Account>& accounts) {
+    for (const auto& a : accounts) {
+        auto& adapter = ctx.adapter(a.platform);
+        std::string who = a.platform + " account \"" + a.name + "\"";
         auto rules = adapter.media_rules(a);
         if (!post.media.empty() && !rules.supported)
             throw Error(Exit::data, who + " takes no media (this post has " +
@@ -177,7 +247,8 @@ void validate_post(Context& ctx, const Post& post, const std::vector<Account>& a
             throw Error(Exit::data, who + " takes at most " + std::to_string(rules.max_items) +
                                         " media items (this post has " +
                                         std::to_string(post.media.size()) + ")");
-        for (const auto& m : post.media) media::check_for_account(m, rules, a);
+        for (const auto& m : post.media)
+            media::check_for_account(m, rules, a);
     }
 }
 

@@ -12,8 +12,8 @@
 namespace postsched::cli {
 
 struct TextInput {
-    std::string text;   // positional TEXT, or "-" for stdin
-    std::string file;   // --file
+    std::string text;                // positional TEXT, or "-" for stdin
+    std::string file;                // --file
     std::vector<std::string> parts;  // --part (more thread parts)
     bool given() const { return !text.empty() || !file.empty() || !parts.empty(); }
 };
@@ -43,6 +43,9 @@ struct OptionInput {
 // Thread parts from the text input: a line holding only "---" separates parts.
 // Throws Error(Exit::data/no_input) for empty or invalid text.
 std::vector<std::string> read_parts(const TextInput& in);
+// Thread parts from one text (a CSV cell), checked and normalised like
+// read_parts. Throws Error(Exit::data).
+std::vector<std::string> parse_thread_text(const std::string& text);
 
 // The schedule instant and zone. Prints a note to stderr for a DST overlap.
 // Throws for a past time (unless --now), a DST gap, or a bad zone.
@@ -51,6 +54,9 @@ struct Schedule {
     std::string zone;
 };
 Schedule read_schedule(Context& ctx, const TimeInput& in);
+// The zone for local times: `tz` when given, else the configured one, else
+// the system's. Throws Error(Exit::data) for an unknown zone.
+std::string default_zone(Context& ctx, const std::string& tz);
 
 std::vector<MediaRef> read_media(const MediaInput& in);
 // Options JSON, merged over `base` (a post's existing options when editing).
@@ -63,6 +69,10 @@ std::vector<Account> resolve_accounts(Context& ctx, const std::vector<std::strin
 // Checks parts, media and options for every account with its platform's own
 // rules. Throws Error(Exit::data) with one line naming account, part and limit.
 void validate_post(Context& ctx, const Post& post, const std::vector<Account>& accounts);
+// The two halves of validate_post: threads and text length; media count,
+// type, size and source.
+void validate_content(Context& ctx, const Post& post, const std::vector<Account>& accounts);
+void validate_media(Context& ctx, const Post& post, const std::vector<Account>& accounts);
 
 std::vector<Target> make_targets(Context& ctx, const Post& post,
                                  const std::vector<Account>& accounts);

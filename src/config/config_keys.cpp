@@ -7,6 +7,7 @@
 #include "adapters/adapter.hpp"
 #include "core/errors.hpp"
 #include "core/time_format.hpp"
+#include "store/store_url.hpp"
 
 namespace postsched::config {
 namespace {
@@ -123,6 +124,8 @@ std::vector<KeySpec> build_keys() {
     k.push_back(str_key("store.url", {"POSTSCHED_STORE_URL"},
                         "sqlite:///absolute/path.db or postgresql://user@host:port/db",
                         &Config::store_url));
+    // A password written into the URL never reaches `config show`.
+    k.back().get = [](const Config& c) { return store::redact_url(c.store_url); };
     k.push_back(dur_key("store.busy_timeout", {"POSTSCHED_BUSY_TIMEOUT"},
                         "how long to wait for another writer before giving up (exit 75)",
                         &Config::busy_timeout));

@@ -75,7 +75,27 @@ std::optional<std::chrono::minutes> parse_designator(std::string_view z) {
 }  // namespace
 
 std::string format_instant(Instant t) {
-    return date::format("%Y-%m-%dT%H:%M:%SZ", t);
+    // By hand: date::format goes through an ostringstream, and bulk writes
+    // format several instants per row.
+    auto days = std::chrono::floor<date::days>(t);
+    date::year_month_day ymd{days};
+    int year = static_cast<int>(ymd.year());
+    if (year < 0 || year > 9999)
+        return date::format("%Y-%m-%dT%H:%M:%SZ", t);
+    long long ms = (t - days).count();
+    std::string s = "0000-00-00T00:00:00.000Z";
+    auto put = [&](std::size_t at, long long value, int width) {
+        for (int i = width - 1; i >= 0; --i, value /= 10)
+            s[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    };
+    put(0, year, 4);
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+    put(11, ms / 3600000, 2);
+    put(14, ms / 60000 % 60, 2);
+    put(17, ms / 1000 % 60, 2);
+    put(20, ms % 1000, 3);
+    return s;
 }
 
 std::optional<Instant> parse_offset_instant(std::string_view text) {

@@ -2,6 +2,7 @@
 // SQLite implementation of Store: one connection in WAL mode guarded by a
 // mutex (statements are short; HTTP never happens under it), write
 // transactions BEGIN IMMEDIATE so concurrent runners serialise cleanly.
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,7 +17,7 @@ class Statement;
 namespace postsched::store {
 
 class SqliteStore final : public Store {
-public:
+  public:
     // Opens (creating when missing) the database file at `path`.
     SqliteStore(const std::string& path, Millis busy_timeout);
     ~SqliteStore() override;
@@ -41,6 +42,7 @@ public:
     void each_post(const PostFilter& filter,
                    const std::function<void(const PostView&)>& visit) override;
     std::unique_ptr<BulkInsert> bulk_insert(Instant now) override;
+    std::unique_ptr<ReadSnapshot> read_snapshot() override;
     bool update_unsent_post(const Post& post, const std::vector<Target>* targets,
                             Instant now) override;
     bool approve_post(std::string_view post_id, Instant now) override;
@@ -73,9 +75,11 @@ public:
     void finish_run(const RunRecord& run) override;
     std::optional<RunRecord> last_run() override;
 
-private:
+  private:
     class Bulk;
     friend class Bulk;
+    class Read;
+    friend class Read;
     int current_version();
     std::vector<TargetView> targets_of(const std::string& post_id);
     std::vector<TargetView> query_targets(const std::string& where,
@@ -87,9 +91,16 @@ private:
     void unstart_posts();
     PostView load_post_view(SQLite::Statement& row);
     void insert_post(const Post& post, const std::vector<Target>& targets);
+    void insert_target(const Target& target, Instant now);
+    // A statement prepared once per connection (hot paths: a bulk import runs
+    // them per row, and preparing costs more than running them), reset and
+    // unbound. Call under m_mutex; `sql` must be a string literal.
+    SQLite::Statement& cached(const char* sql);
 
     std::string m_path;
     std::unique_ptr<SQLite::Database> m_db;
+    std::map<const char*, std::unique_ptr<SQLite::Statement>>
+        m_statements;  // finalised before m_db closes
     std::mutex m_mutex;
 };
 

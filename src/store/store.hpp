@@ -91,6 +91,12 @@ class BulkInsert {
     virtual void commit() = 0;
 };
 
+// A read transaction held open; see Store::read_snapshot.
+class ReadSnapshot {
+  public:
+    virtual ~ReadSnapshot() = default;
+};
+
 class Store {
   public:
     virtual ~Store() = default;
@@ -134,6 +140,13 @@ class Store {
                            const std::function<void(const PostView&)>& visit) = 0;
     // Starts a bulk write; holds the store's write lock until commit/rollback.
     virtual std::unique_ptr<BulkInsert> bulk_insert(Instant now) = 0;
+    // Keeps one read transaction open until the result is destroyed, so that
+    // many reads in a row (an import's check pass) see one state and pay for
+    // one transaction, not one each. Only reads may happen meanwhile. The
+    // default holds nothing.
+    virtual std::unique_ptr<ReadSnapshot> read_snapshot() {
+        return std::make_unique<ReadSnapshot>();
+    }
     // Replaces content/time/media/options and (when given) the target accounts
     // of a post none of whose targets has been claimed or sent. Returns false
     // (changing nothing) when that no longer holds.

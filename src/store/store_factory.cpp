@@ -1,6 +1,8 @@
 #include "core/errors.hpp"
+#include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/store.hpp"
+#include "store/store_url.hpp"
 
 namespace postsched::store {
 
@@ -13,10 +15,10 @@ std::unique_ptr<Store> open_store(const std::string& url, Millis busy_timeout) {
                                           "\": use sqlite:///absolute/path.db (three slashes)");
         return std::make_unique<SqliteStore>(path, busy_timeout);
     }
-    if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-        throw Error(Exit::config,
-                    "store url \"postgresql://…\": the PostgreSQL store is not in this build yet");
-    throw Error(Exit::config, "store url \"" + url + "\": unknown scheme (use sqlite:///path)");
+    if (is_postgres_url(url))
+        return open_postgres_store(url, busy_timeout);
+    throw Error(Exit::config, "store url \"" + redact_url(url) +
+                                  "\": unknown scheme (use sqlite:///path or postgresql://…)");
 }
 
 }  // namespace postsched::store

@@ -1,7 +1,12 @@
-// The Store contract. Written against the interface so the same cases run on
-// every implementation (SQLite here; PostgreSQL joins with its own store).
-#include <boost/test/unit_test.hpp>
+// The Store contract. Written against the interface so the same cases
+// (store_contract_cases.inc) run on every implementation: the suite
+// store_contract_test/sqlite and store_contract_test/postgresql, the latter on
+// the throwaway server tools/test.sh starts (support/postgres_db.hpp).
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <boost/test/unit_test.hpp>
+
+#include <pqxx/connection>
+#include <pqxx/transaction>
 
 #include <filesystem>
 #include <set>
@@ -11,9 +16,11 @@
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
 #include "store/store.hpp"
+#include "support/postgres_db.hpp"
 
 using namespace postsched;
 using namespace postsched::store;
+using postsched::testing::TestDatabase;
 
 namespace {
 
@@ -21,17 +28,22 @@ const Instant k_t0 = *parse_utc_instant("2026-11-28T12:00:00Z");
 const Millis k_lease{300000};
 const Millis k_late{6 * 3600000};
 
-struct Fixture {
-    std::string dir;
+}  // namespace
+
+// Named, not anonymous: the cases come from an included file, and GCC warns
+// about bases from an anonymous namespace there.
+namespace store_contract_fixtures {
+
+// What the cases need; each store's fixture below opens `s` on `url`.
+struct StoreFixture {
     std::string url;
     std::unique_ptr<Store> s;
-    Fixture() {
-        dir = (std::filesystem::temp_directory_path() / ("store-" + random_hex(6))).string();
-        url = "sqlite://" + dir + "/s.db";
+
+    void open(const std::string& store_url) {
+        url = store_url;
         s = open_store(url);
         s->migrate();
     }
-    ~Fixture() { std::filesystem::remove_all(dir); }
 
     Account account(const std::string& name) {
         Account a;
@@ -71,6 +83,37 @@ struct Fixture {
     PostView view(const std::string& id) { return *s->get_post(id); }
 };
 
+struct SqliteFixture : StoreFixture {
+    std::string dir;
+    SqliteFixture() {
+        dir = (std::filesystem::temp_directory_path() / ("store-" + random_hex(6))).string();
+        open("sqlite://" + dir + "/s.db");
+    }
+    ~SqliteFixture() { std::filesystem::remove_all(dir); }
+    void raw_sql(const std::string& sql) {
+        SQLite::Database db(dir + "/s.db", SQLite::OPEN_READWRITE);
+        db.exec(sql);
+    }
+    // Leases follow the instants the caller passes: nothing to do.
+    void let_leases_expire(Millis) {}
+};
+
+struct PostgresFixture : StoreFixture {
+    TestDatabase db;
+    PostgresFixture() { open(db.url()); }
+    void raw_sql(const std::string& sql) { db.sql(sql); }
+    // Leases run on the database clock, which tests cannot move: move the
+    // leases back instead, as if `elapsed` had passed on the server.
+    void let_leases_expire(Millis elapsed) {
+        db.sql("UPDATE post_targets SET claimed_until = claimed_until - " +
+               std::to_string(elapsed.count()) + " * interval '1 millisecond'");
+    }
+};
+
+}  // namespace store_contract_fixtures
+
+namespace {
+
 TargetUpdate posted() {
     TargetUpdate u;
     u.status = TargetStatus::posted;
@@ -91,210 +134,127 @@ TargetUpdate failed() {
 
 BOOST_AUTO_TEST_SUITE(store_contract_test)
 
-BOOST_FIXTURE_TEST_CASE(migrations_apply_once_and_are_recorded, Fixture) {
-    BOOST_TEST(s->migrate() == 0);
-    auto applied = s->applied_migrations();
-    BOOST_REQUIRE(!applied.empty());
-    BOOST_TEST(applied.back().version == s->latest_version());
-    s->require_current_schema();
-}
+BOOST_AUTO_TEST_SUITE(sqlite)
+using Fixture = store_contract_fixtures::SqliteFixture;
+#include "store_contract_cases.inc"
+BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_FIXTURE_TEST_CASE(a_store_from_a_newer_version_is_refused, Fixture) {
-    {
-        SQLite::Database db(dir + "/s.db", SQLite::OPEN_READWRITE);
-        db.exec("INSERT INTO schema_migrations VALUES (999, '0999_future', 'x')");
-    }
-    auto again = open_store(url);
-    try {
-        again->require_current_schema();
-        BOOST_FAIL("a newer schema was accepted");
-    } catch (const Error& e) {
-        BOOST_TEST(std::string(e.what()).find("written by a newer postsched") != std::string::npos);
-    }
-    BOOST_CHECK_THROW(again->migrate(), Error);
-}
+BOOST_AUTO_TEST_SUITE(postgresql, *boost::unit_test::precondition(testing::postgres_wanted))
+using Fixture = store_contract_fixtures::PostgresFixture;
+#include "store_contract_cases.inc"
 
-BOOST_FIXTURE_TEST_CASE(account_names_are_unique, Fixture) {
-    account("a");
-    BOOST_CHECK_EXCEPTION(account("a"), Error, [](const Error& e) {
-        return std::string(e.what()) == "an account named \"a\" already exists";
-    });
-    BOOST_TEST(s->find_account("a").has_value());
-    BOOST_TEST(!s->find_account("b").has_value());
-}
+// ---- PostgreSQL only: several hosts, the database clock, connections ----
 
-BOOST_FIXTURE_TEST_CASE(posts_are_found_by_id_prefix_and_idempotency_key, Fixture) {
-    auto a = account("a");
-    std::string id = post({a}, k_t0);
-    BOOST_TEST(s->get_post(id.substr(0, 30))->post.id == id);
-    BOOST_TEST(!s->get_post("zzzz").has_value());
-    Post p = view(id).post;
-    p.id = new_uuid_v7(k_t0);
-    p.idempotency_key = "release-1.2";
-    s->add_post(p, {});
-    BOOST_TEST(s->find_post_by_key("release-1.2")->post.id == p.id);
-    p.id = new_uuid_v7(k_t0);
-    BOOST_CHECK_THROW(s->add_post(p, {}), Error);
-}
-
-BOOST_FIXTURE_TEST_CASE(claim_takes_due_pending_targets_once, Fixture) {
-    auto a = account("a"), b = account("b");
-    std::string due = post({a, b}, k_t0);
-    post({a}, k_t0 + Millis{60000});           // not yet due
-    post({b}, k_t0, PostStatus::draft);        // a draft is never claimed
-    auto first = claim(k_t0, "tok1");
-    BOOST_TEST(first.claimed.size() == 2u);
-    for (const auto& c : first.claimed) BOOST_TEST(c.post.id == due);
-    BOOST_TEST(claim(k_t0, "tok2").claimed.empty());
-    BOOST_TEST((view(due).post.status == PostStatus::posting));
-    BOOST_TEST(s->release_claims("tok1") == 2);
-    BOOST_TEST(claim(k_t0, "tok3").claimed.size() == 2u);
-}
-
-BOOST_FIXTURE_TEST_CASE(concurrent_claims_from_two_connections_never_overlap, Fixture) {
-    auto a = account("a");
-    for (int i = 0; i < 200; ++i) post({a}, k_t0);
-    auto other = open_store(url);
-    std::vector<std::string> got1, got2;
-    std::thread t1([&] {
-        for (int i = 0; i < 20; ++i)
-            for (auto& c : s->claim_due(k_t0, 7, k_t0 + k_lease, "x", k_late).claimed)
-                got1.push_back(c.target.id);
-    });
-    std::thread t2([&] {
-        for (int i = 0; i < 20; ++i)
-            for (auto& c : other->claim_due(k_t0, 7, k_t0 + k_lease, "y", k_late).claimed)
-                got2.push_back(c.target.id);
-    });
-    t1.join();
-    t2.join();
-    std::set<std::string> all(got1.begin(), got1.end());
-    for (const auto& id : got2) BOOST_TEST(all.insert(id).second, "claimed twice: " << id);
-    BOOST_TEST(all.size() == 200u);
-}
-
-BOOST_FIXTURE_TEST_CASE(expired_claims_return_and_expired_sends_are_taken_for_settling, Fixture) {
+BOOST_FIXTURE_TEST_CASE(leases_run_on_the_database_clock_not_the_callers, Fixture) {
     auto a = account("a"), b = account("b");
     post({a, b}, k_t0);
-    auto c = claim(k_t0, "tok").claimed;
+    // A host whose clock is a year ahead claims with a one-second lease ...
+    Instant ahead = k_t0 + Millis{365LL * 86400000};
+    auto c = s->claim_due(ahead, 10, ahead + Millis{1000}, "tok", Millis{400LL * 86400000}).claimed;
     BOOST_REQUIRE(c.size() == 2u);
-    BOOST_TEST(s->mark_sending(c[0].target.id, "tok", k_t0, k_t0 + k_lease));
-    BOOST_TEST(!s->mark_sending(c[1].target.id, "wrong-token", k_t0, k_t0 + k_lease));
-    Instant later = k_t0 + k_lease + Millis{1000};
-    BOOST_TEST(s->release_expired_claims(k_t0) == 0);  // leases still held
-    BOOST_TEST(s->release_expired_claims(later) == 1);  // the claimed one
-    auto settling = s->take_expired_sending(later, later + k_lease, "tok2", 10);
+    BOOST_TEST(s->mark_sending(c[0].target.id, "tok", ahead, ahead + Millis{1000}));
+    // ... and another host, further ahead still, cannot take the claims over.
+    Instant further = ahead + Millis{86400000};
+    BOOST_TEST(s->release_expired_claims(further) == 0);
+    BOOST_TEST(s->take_expired_sending(further, further + k_lease, "tok2", 10).empty());
+    std::this_thread::sleep_for(Millis{1200});
+    // A second later on the server, a host whose clock is behind takes them.
+    BOOST_TEST(s->release_expired_claims(k_t0) == 1);
+    auto settling = s->take_expired_sending(k_t0, k_t0 + k_lease, "tok2", 10);
     BOOST_REQUIRE(settling.size() == 1u);
     BOOST_TEST(settling[0].target.id == c[0].target.id);
-    BOOST_TEST(settling[0].target.sending_at.has_value());
-    BOOST_TEST(!s->record_outcome(c[0].target.id, "tok", posted(), later));  // old token lost it
-    BOOST_TEST(s->record_outcome(c[0].target.id, "tok2", posted(), later));
 }
 
-BOOST_FIXTURE_TEST_CASE(posts_settle_from_their_targets, Fixture) {
-    auto a = account("a"), b = account("b");
-    std::string partial = post({a, b}, k_t0);
-    std::string all_failed = post({a}, k_t0);
-    auto c = claim(k_t0, "tok").claimed;
-    for (const auto& x : c) {
-        bool ok = x.post.id == partial && x.account.name == "a";
-        s->mark_sending(x.target.id, "tok", k_t0, k_t0 + k_lease);
-        s->record_outcome(x.target.id, "tok", ok ? posted() : failed(), k_t0);
+BOOST_FIXTURE_TEST_CASE(claims_lock_targets_not_accounts_and_skip_locked_targets, Fixture) {
+    auto a = account("a");
+    for (int i = 0; i < 5; ++i)
+        post({a}, k_t0);
+    auto due = s->peek_due(k_t0, 10);
+    BOOST_REQUIRE(due.size() == 5u);
+    // Another session holds the account row and one target row.
+    pqxx::connection other(db.url());
+    pqxx::work tx(other);
+    tx.exec("SELECT 1 FROM social_accounts FOR UPDATE");
+    tx.exec("SELECT 1 FROM post_targets WHERE id = " + tx.quote(due[0].target.id) + " FOR UPDATE");
+    auto quick = open_store(db.url(), Millis{2000});
+    auto c = quick->claim_due(k_t0, 10, k_t0 + k_lease, "tok", k_late).claimed;
+    BOOST_TEST(c.size() == 4u);
+    for (const auto& x : c)
+        BOOST_TEST(x.target.id != due[0].target.id);
+    tx.abort();
+    BOOST_TEST(quick->claim_due(k_t0, 10, k_t0 + k_lease, "tok2", k_late).claimed.size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(hosts_migrating_at_once_apply_each_migration_once, Fixture) {
+    TestDatabase fresh;
+    std::vector<int> applied(4, -1);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+        threads.emplace_back([&, i] { applied[i] = open_store(fresh.url())->migrate(); });
+    for (auto& t : threads)
+        t.join();
+    int total = 0;
+    for (int n : applied)
+        total += n;
+    BOOST_TEST(total == s->latest_version());
+    BOOST_TEST(fresh.sql("SELECT count(*) FROM schema_migrations") ==
+               std::to_string(s->latest_version()) + "\n");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_unreachable_server_is_unavailable_and_names_no_secret, Fixture) {
+    try {
+        open_store("postgresql://bob:hunter2-secret@127.0.0.1:1/backlog");
+        BOOST_FAIL("connected to port 1");
+    } catch (const Error& e) {
+        std::string what = e.what();
+        BOOST_TEST((e.code() == Exit::unavailable));
+        BOOST_TEST(what.rfind("cannot reach the PostgreSQL store at 127.0.0.1:1/backlog: ", 0) == 0,
+                   what);
+        BOOST_TEST(what.find("refused") != std::string::npos, what);
+        BOOST_TEST(what.find("hunter2") == std::string::npos, what);
+        BOOST_TEST(what.find('\n') == std::string::npos, what);
     }
-    BOOST_TEST((view(partial).post.status == PostStatus::posted));
-    BOOST_TEST((view(all_failed).post.status == PostStatus::failed));
-    BOOST_TEST(s->find_account("a")->last_used.has_value());
+    try {
+        open_store(db.url() + "?password=wrong-secret-pw");
+        BOOST_FAIL("a wrong password was accepted");
+    } catch (const Error& e) {
+        std::string what = e.what();
+        BOOST_TEST((e.code() == Exit::unavailable));
+        BOOST_TEST(what.find("password authentication failed") != std::string::npos, what);
+        BOOST_TEST(what.find("wrong-secret-pw") == std::string::npos, what);
+    }
+    BOOST_CHECK_EXCEPTION(open_store("postgresql://host/db?no_such_option=1"), Error,
+                          [](const Error& e) { return e.code() == Exit::config; });
 }
 
-BOOST_FIXTURE_TEST_CASE(rate_limits_hold_an_account_until_reset, Fixture) {
-    auto a = account("a"), b = account("b");
+BOOST_FIXTURE_TEST_CASE(a_lost_connection_stops_the_store_and_loses_no_claim, Fixture) {
+    auto a = account("a");
     post({a}, k_t0);
-    post({b}, k_t0);
-    s->set_rate_limit({a.id, "publish", "rate_limited", k_t0 + Millis{60000}, "429"}, k_t0);
-    auto c = claim(k_t0, "tok").claimed;
+    auto c = s->claim_due(k_t0, 10, k_t0 + Millis{1000}, "tok", k_late).claimed;
     BOOST_REQUIRE(c.size() == 1u);
-    BOOST_TEST(c[0].account.name == "b");
-    BOOST_TEST(s->active_rate_limits(k_t0).size() == 1u);
-    BOOST_TEST(claim(k_t0 + Millis{61000}, "tok2").claimed.size() == 1u);
-}
-
-BOOST_FIXTURE_TEST_CASE(late_targets_are_skipped_not_claimed, Fixture) {
-    auto a = account("a");
-    std::string id = post({a}, k_t0, PostStatus::pending, Millis{3600000});
-    auto r = claim(k_t0 + Millis{2 * 3600000}, "tok");
-    BOOST_TEST(r.claimed.empty());
-    BOOST_TEST(r.skipped_late == 1);
-    auto v = view(id);
-    BOOST_TEST((v.targets[0].status == TargetStatus::skipped));
-    BOOST_TEST((v.post.status == PostStatus::failed));
-}
-
-BOOST_FIXTURE_TEST_CASE(cancel_settles_and_edit_stops_once_claimed, Fixture) {
-    auto a = account("a");
-    std::string id = post({a}, k_t0 + Millis{60000});
-    Post p = view(id).post;
-    p.parts = {"edited"};
-    BOOST_TEST(s->update_unsent_post(p, nullptr, k_t0));
-    BOOST_TEST(view(id).post.parts[0] == "edited");
-    BOOST_TEST(claim(k_t0 + Millis{60000}, "tok").claimed.size() == 1u);
-    BOOST_TEST(!s->update_unsent_post(p, nullptr, k_t0));
-    std::string other = post({a}, k_t0 + Millis{60000});
-    BOOST_TEST(s->cancel_post(other, k_t0) == 1);
-    BOOST_TEST((view(other).post.status == PostStatus::cancelled));
-}
-
-BOOST_FIXTURE_TEST_CASE(removing_an_account_settles_its_posts, Fixture) {
-    auto a = account("a"), b = account("b");
-    std::string both = post({a, b}, k_t0 + Millis{60000});
-    std::string only_a = post({a}, k_t0 + Millis{60000});
-    BOOST_TEST(s->count_unsent_targets(a.id) == 2);
-    s->remove_account(a.id, k_t0);
-    BOOST_TEST(!s->find_account("a").has_value());
-    BOOST_TEST((view(only_a).post.status == PostStatus::cancelled));
-    BOOST_TEST(view(both).targets.size() == 1u);
-    BOOST_TEST((view(both).post.status == PostStatus::pending));
-}
-
-BOOST_FIXTURE_TEST_CASE(bulk_inserts_are_all_or_nothing, Fixture) {
-    auto a = account("a");
-    auto make = [&](const std::string& key) {
-        Post p;
-        p.id = new_uuid_v7(k_t0);
-        p.parts = {"bulk " + key};
-        p.scheduled_at = k_t0;
-        p.timezone = "UTC";
-        p.idempotency_key = key;
-        p.created_at = p.updated_at = k_t0;
-        Target t;
-        t.id = new_uuid_v7(k_t0);
-        t.post_id = p.id;
-        t.account_id = a.id;
-        t.next_attempt_at = k_t0;
-        return std::pair{p, std::vector<Target>{t}};
-    };
-    {
-        auto bulk = s->bulk_insert(k_t0);
-        auto [p, t] = make("k1");
-        bulk->add(p, t);
-    }  // no commit: rolled back
-    BOOST_TEST(s->list_posts({}).empty());
-    {
-        auto bulk = s->bulk_insert(k_t0);
-        for (const char* k : {"k1", "k2", "k3"}) {
-            auto [p, t] = make(k);
-            bulk->add(p, t);
+    db.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() +
+           "' AND pid <> pg_backend_pid()");
+    // That call and every later one fail: the pass stops instead of going on
+    // with a half-recorded state.
+    for (int i = 0; i < 2; ++i) {
+        try {
+            s->mark_sending(c[0].target.id, "tok", k_t0, k_t0 + k_lease);
+            BOOST_FAIL("the call went through a terminated connection");
+        } catch (const Error& e) {
+            BOOST_TEST((e.code() == Exit::unavailable));
+            BOOST_TEST(std::string(e.what()).rfind(
+                           "lost the connection to the PostgreSQL store at ", 0) == 0,
+                       e.what());
         }
-        auto [p, t] = make("k2");
-        BOOST_CHECK_THROW(bulk->add(p, t), Error);
-        bulk->commit();
     }
-    BOOST_TEST(s->list_posts({}).size() == 3u);
-    int seen = 0;
-    s->each_post({}, [&](const PostView& v) {
-        ++seen;
-        BOOST_TEST(v.targets.size() == 1u);
-    });
-    BOOST_TEST(seen == 3);
+    // The claim made before is intact, and comes back after its lease.
+    auto next = open_store(url);
+    BOOST_TEST((next->get_target(c[0].target.id)->status == TargetStatus::claimed));
+    std::this_thread::sleep_for(Millis{1100});
+    BOOST_TEST(next->release_expired_claims(k_t0) == 1);
+    BOOST_TEST(next->claim_due(k_t0, 10, k_t0 + k_lease, "tok2", k_late).claimed.size() == 1u);
 }
+
+BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE_END()
