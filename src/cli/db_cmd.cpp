@@ -37,8 +37,10 @@ int run_status(Context& ctx, bool json) {
     } else {
         std::cout << "store: " << display_url(ctx.config().store_url) << "\n"
                   << "schema version: " << current << " of " << s.latest_version()
-                  << (current == s.latest_version() ? " (up to date)"
-                                                    : " (run `postsched db migrate`)")
+                  << (current == s.latest_version()  ? " (up to date)"
+                      : current > s.latest_version() ? " (written by a newer postsched: upgrade "
+                                                       "postsched)"
+                                                     : " (run `postsched db migrate`)")
                   << "\n";
         std::vector<std::vector<std::string>> rows;
         for (const auto& m : applied)
