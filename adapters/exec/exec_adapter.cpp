@@ -64,7 +64,6 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
 }
 
-
 std::string first_line(std::string_view s) {
     const std::string t = trim(s);
     return trim(std::string_view(t).substr(0, t.find('\n')));

@@ -151,7 +151,8 @@ AccountProfile WebhookAdapter::verify_account(const Account& account,
     const bool secure = url && (url->scheme == "https" ||
                                 (url->scheme == "http" && net::is_loopback_host(url->host)));
     if (!secure) {
-        std::string what = name() == std::string("webhook") ? "webhook" : std::string(name()) + " webhook";
+        std::string what =
+            name() == std::string("webhook") ? "webhook" : std::string(name()) + " webhook";
         throw Error(Exit::data, who + ": the " + what +
                                     " URL must use https (plain http only to a "
                                     "loopback address)");

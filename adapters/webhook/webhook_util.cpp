@@ -163,7 +163,6 @@ std::string scrub(std::string message, const std::vector<std::string>& secrets) 
     return message;
 }
 
-
 std::optional<Instant> parse_retry_after(std::string_view value, Instant now) {
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) {
         value.remove_prefix(1);

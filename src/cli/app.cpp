@@ -1,9 +1,9 @@
 #include "cli/app.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 
@@ -14,10 +14,14 @@ namespace postsched::cli {
 namespace {
 
 spdlog::level::level_enum level_from(const std::string& name) {
-    if (name == "debug") return spdlog::level::debug;
-    if (name == "info") return spdlog::level::info;
-    if (name == "error") return spdlog::level::err;
-    if (name == "off") return spdlog::level::off;
+    if (name == "debug")
+        return spdlog::level::debug;
+    if (name == "info")
+        return spdlog::level::info;
+    if (name == "error")
+        return spdlog::level::err;
+    if (name == "off")
+        return spdlog::level::off;
     return spdlog::level::warn;
 }
 
@@ -37,9 +41,12 @@ void setup_logging(const GlobalOptions& g, const config::Config* c) {
         logger->set_pattern("postsched: %l: %v");
     }
     auto level = level_from(c ? c->log_level : "warning");
-    if (g.verbose == 1) level = std::min(level, spdlog::level::info);
-    if (g.verbose >= 2) level = spdlog::level::debug;
-    if (g.quiet) level = spdlog::level::err;
+    if (g.verbose == 1)
+        level = std::min(level, spdlog::level::info);
+    if (g.verbose >= 2)
+        level = spdlog::level::debug;
+    if (g.quiet)
+        level = spdlog::level::err;
     logger->set_level(level);
     logger->flush_on(spdlog::level::debug);
     spdlog::set_default_logger(logger);

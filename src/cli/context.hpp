@@ -33,7 +33,7 @@ struct GlobalOptions {
 };
 
 class Context {
-public:
+  public:
     // `options` is filled by parsing and must outlive the context.
     explicit Context(const GlobalOptions& options);
     ~Context();
@@ -53,7 +53,7 @@ public:
     // The command chosen on the command line; run after parsing.
     std::function<int()> action;
 
-private:
+  private:
     const GlobalOptions& m_options;
     std::unique_ptr<config::Config> m_config;
     std::unique_ptr<store::Store> m_store;

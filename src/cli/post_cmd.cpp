@@ -81,7 +81,8 @@ int run_add(Context& ctx, PostOptions& o) {
     Post p;
     Instant now = ctx.clock().now();
     p.id = new_uuid_v7(now);
-    if (o.text_given && o.text.text.empty()) throw Error(Exit::data, "the text is empty");
+    if (o.text_given && o.text.text.empty())
+        throw Error(Exit::data, "the text is empty");
     p.parts = read_parts(o.text);
     auto when = read_schedule(ctx, o.time);
     p.scheduled_at = when.at;

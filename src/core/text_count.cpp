@@ -123,8 +123,10 @@ std::size_t count_code_points(std::string_view s) {
 std::string truncate_chars(std::string_view s, std::size_t max_chars) {
     std::size_t chars = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-        if (chars++ == max_chars) return std::string(s.substr(0, i));
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80)
+            continue;
+        if (chars++ == max_chars)
+            return std::string(s.substr(0, i));
     }
     return std::string(s);
 }

@@ -35,17 +35,17 @@ struct HttpResponse {
 // request may have reached the server (timeout or reset after sending), so
 // the caller must treat the outcome as ambiguous rather than "not sent".
 class TransportError : public std::runtime_error {
-public:
+  public:
     TransportError(const std::string& what, bool maybe_delivered)
         : std::runtime_error(what), m_maybe_delivered(maybe_delivered) {}
     bool maybe_delivered() const { return m_maybe_delivered; }
 
-private:
+  private:
     bool m_maybe_delivered;
 };
 
 class HttpClient {
-public:
+  public:
     virtual ~HttpClient() = default;
     // Sends one request and returns whatever status the server answered.
     // Throws TransportError when no answer arrived; throws Error(Exit::data)

@@ -20,7 +20,8 @@ std::vector<Claimed> SqliteStore::load_claimed(const std::vector<std::string>& i
     for (const auto& id : ids) {
         q.reset();
         q.bind(1, id);
-        if (!q.executeStep()) continue;
+        if (!q.executeStep())
+            continue;
         Claimed c;
         c.target = read_target(q, 0);
         c.post = read_post(q, 15);
@@ -40,7 +41,8 @@ int SqliteStore::release_expired_claims(Instant now) {
                             "claimed_until < ?1");
         q.bind(1, format_instant(now));
         int n = q.exec();
-        if (n > 0) unstart_posts();
+        if (n > 0)
+            unstart_posts();
         tx.commit();
         return n;
     });
@@ -57,7 +59,8 @@ std::vector<Claimed> SqliteStore::take_expired_sending(Instant now, Instant leas
                               "claimed_until < ? ORDER BY claimed_until LIMIT ?");
         sel.bind(1, format_instant(now));
         sel.bind(2, limit);
-        while (sel.executeStep()) ids.push_back(text(sel, 0));
+        while (sel.executeStep())
+            ids.push_back(text(sel, 0));
         SQLite::Statement up(*m_db,
                              "UPDATE post_targets SET claim_token = ?, claimed_until = ?, "
                              "updated_at = ? WHERE id = ?");
@@ -124,8 +127,9 @@ ClaimResult SqliteStore::claim_due(Instant now, int limit, Instant lease_until,
                                "last_error_kind = 'late', updated_at = ? WHERE id = ?");
         for (const auto& [id, post_id] : late) {
             skip.reset();
-            skip.bind(1, "not sent: found later than its maximum lateness (the scheduler did "
-                         "not run in time); `postsched retry` sends it");
+            skip.bind(1,
+                      "not sent: found later than its maximum lateness (the scheduler did "
+                      "not run in time); `postsched retry` sends it");
             skip.bind(2, now_s);
             skip.bind(3, id);
             skip.exec();
@@ -153,7 +157,8 @@ std::vector<std::string> SqliteStore::due_ids(const std::string& now, int limit)
     sel.bind(1, now);
     sel.bind(2, limit);
     std::vector<std::string> ids;
-    while (sel.executeStep()) ids.push_back(text(sel, 0));
+    while (sel.executeStep())
+        ids.push_back(text(sel, 0));
     return ids;
 }
 
@@ -217,7 +222,8 @@ bool SqliteStore::record_outcome(std::string_view target_id, const std::string& 
         q.bind(9, format_instant(now));
         q.bind(10, std::string(target_id));
         q.bind(11, token);
-        if (!q.executeStep()) return false;
+        if (!q.executeStep())
+            return false;
         std::string post_id = text(q, 0);
         q.reset();
         SQLite::Statement used(*m_db,
@@ -225,7 +231,8 @@ bool SqliteStore::record_outcome(std::string_view target_id, const std::string& 
                                "account_id FROM post_targets WHERE id = ?)");
         used.bind(1, format_instant(now));
         used.bind(2, std::string(target_id));
-        if (u.status == TargetStatus::posted) used.exec();
+        if (u.status == TargetStatus::posted)
+            used.exec();
         settle_post(post_id, now);
         tx.commit();
         return true;
@@ -241,7 +248,8 @@ int SqliteStore::release_claims(const std::string& token) {
                             "claimed_until = NULL WHERE claim_token = ? AND status = 'claimed'");
         q.bind(1, token);
         int n = q.exec();
-        if (n > 0) unstart_posts();
+        if (n > 0)
+            unstart_posts();
         tx.commit();
         return n;
     });

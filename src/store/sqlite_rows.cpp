@@ -10,7 +10,8 @@ std::string prefixed(const char* columns, const char* alias) {
     std::string out, col;
     auto flush = [&] {
         auto b = col.find_first_not_of(' ');
-        if (b == std::string::npos) return;
+        if (b == std::string::npos)
+            return;
         out += (out.empty() ? "" : ", ") + std::string(alias) + "." + col.substr(b);
         col.clear();
     };
@@ -31,7 +32,8 @@ std::string text(SQLite::Statement& q, int col) {
 
 std::optional<Instant> instant(SQLite::Statement& q, int col) {
     auto c = q.getColumn(col);
-    if (c.isNull()) return std::nullopt;
+    if (c.isNull())
+        return std::nullopt;
     return parse_utc_instant(c.getString());
 }
 
@@ -84,8 +86,10 @@ Post read_post(SQLite::Statement& q, int f) {
     p.scheduled_at = instant(q, f + 6).value_or(Instant{});
     p.timezone = text(q, f + 7);
     p.status = post_status_from(text(q, f + 8)).value_or(PostStatus::failed);
-    if (!q.getColumn(f + 9).isNull()) p.max_lateness = Millis{q.getColumn(f + 9).getInt64()};
-    if (!q.getColumn(f + 10).isNull()) p.idempotency_key = text(q, f + 10);
+    if (!q.getColumn(f + 9).isNull())
+        p.max_lateness = Millis{q.getColumn(f + 9).getInt64()};
+    if (!q.getColumn(f + 10).isNull())
+        p.idempotency_key = text(q, f + 10);
     p.created_at = instant(q, f + 11).value_or(Instant{});
     p.updated_at = instant(q, f + 12).value_or(Instant{});
     p.approved_at = instant(q, f + 13);
@@ -114,19 +118,22 @@ Target read_target(SQLite::Statement& q, int f) {
 
 std::string parts_json(const Post& post) {
     nlohmann::json a = nlohmann::json::array();
-    for (std::size_t i = 1; i < post.parts.size(); ++i) a.push_back(post.parts[i]);
+    for (std::size_t i = 1; i < post.parts.size(); ++i)
+        a.push_back(post.parts[i]);
     return a.dump();
 }
 
 std::string media_urls_json(const Post& post) {
     nlohmann::json a = nlohmann::json::array();
-    for (const auto& m : post.media) a.push_back(m.source);
+    for (const auto& m : post.media)
+        a.push_back(m.source);
     return a.dump();
 }
 
 std::string media_alt_json(const Post& post) {
     nlohmann::json a = nlohmann::json::array();
-    for (const auto& m : post.media) a.push_back(m.alt);
+    for (const auto& m : post.media)
+        a.push_back(m.alt);
     return a.dump();
 }
 

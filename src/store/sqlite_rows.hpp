@@ -35,7 +35,7 @@ void bind_opt(SQLite::Statement& q, int index, const std::string& value);
 void bind_opt(SQLite::Statement& q, int index, const std::optional<Instant>& value);
 
 // JSON (de)serialisation of the list columns.
-std::string parts_json(const Post& post);        // parts after the first
+std::string parts_json(const Post& post);  // parts after the first
 std::string media_urls_json(const Post& post);
 std::string media_alt_json(const Post& post);
 

@@ -17,7 +17,8 @@ using namespace rows;
 SqliteStore::SqliteStore(const std::string& path, Millis busy_timeout) : m_path(path) {
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (!parent.empty())
+        std::filesystem::create_directories(parent, ec);
     try {
         m_db = std::make_unique<SQLite::Database>(
             path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
@@ -46,7 +47,8 @@ int SqliteStore::current_version() {
     SQLite::Statement exists(*m_db,
                              "SELECT 1 FROM sqlite_master WHERE type='table' AND "
                              "name='schema_migrations'");
-    if (!exists.executeStep()) return 0;
+    if (!exists.executeStep())
+        return 0;
     SQLite::Statement q(*m_db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     q.executeStep();
     return q.getColumn(0).getInt();
@@ -56,11 +58,13 @@ std::vector<AppliedMigration> SqliteStore::applied_migrations() {
     std::lock_guard lock(m_mutex);
     std::vector<AppliedMigration> out;
     return guarded(m_path, [&] {
-        if (current_version() == 0) return out;
+        if (current_version() == 0)
+            return out;
         SQLite::Statement q(*m_db,
                             "SELECT version, name, applied_at FROM schema_migrations ORDER BY "
                             "version");
-        while (q.executeStep()) out.push_back({q.getColumn(0).getInt(), text(q, 1), text(q, 2)});
+        while (q.executeStep())
+            out.push_back({q.getColumn(0).getInt(), text(q, 1), text(q, 2)});
         return out;
     });
 }
@@ -81,7 +85,8 @@ int SqliteStore::migrate() {
                                               ", written by a newer postsched (this one knows " +
                                               std::to_string(latest_version()) +
                                               "): upgrade postsched");
-            if (m.version <= current) continue;
+            if (m.version <= current)
+                continue;
             m_db->exec(std::string(m.sql));
             SQLite::Statement rec(*m_db, "INSERT INTO schema_migrations VALUES (?, ?, ?)");
             rec.bind(1, m.version);
@@ -112,10 +117,9 @@ void SqliteStore::require_current_schema() {
                                       ", written by a newer postsched (this one knows " +
                                       std::to_string(latest_version()) + "): upgrade postsched");
     if (current < latest_version())
-        throw Error(Exit::config, "store \"" + m_path + "\" is at schema version " +
-                                      std::to_string(current) + " of " +
-                                      std::to_string(latest_version()) +
-                                      ": run `postsched db migrate`");
+        throw Error(Exit::config,
+                    "store \"" + m_path + "\" is at schema version " + std::to_string(current) +
+                        " of " + std::to_string(latest_version()) + ": run `postsched db migrate`");
 }
 
 // ---- accounts ----
@@ -157,7 +161,8 @@ std::optional<Account> SqliteStore::find_account(std::string_view name) {
         SQLite::Statement q(*m_db, std::string("SELECT ") + k_account_columns +
                                        " FROM social_accounts WHERE name = ?");
         q.bind(1, std::string(name));
-        if (!q.executeStep()) return std::nullopt;
+        if (!q.executeStep())
+            return std::nullopt;
         return read_account(q);
     });
 }
@@ -168,7 +173,8 @@ std::vector<Account> SqliteStore::list_accounts() {
         std::vector<Account> out;
         SQLite::Statement q(*m_db, std::string("SELECT ") + k_account_columns +
                                        " FROM social_accounts ORDER BY name");
-        while (q.executeStep()) out.push_back(read_account(q));
+        while (q.executeStep())
+            out.push_back(read_account(q));
         return out;
     });
 }
@@ -210,9 +216,11 @@ void SqliteStore::remove_account(std::string_view account_id, Instant now) {
     guarded(m_path, [&] {
         SqliteTx tx(*m_db);
         std::vector<std::string> posts;
-        SQLite::Statement ps(*m_db, "SELECT DISTINCT post_id FROM post_targets WHERE account_id = ?");
+        SQLite::Statement ps(*m_db,
+                             "SELECT DISTINCT post_id FROM post_targets WHERE account_id = ?");
         ps.bind(1, std::string(account_id));
-        while (ps.executeStep()) posts.push_back(text(ps, 0));
+        while (ps.executeStep())
+            posts.push_back(text(ps, 0));
         // The account's targets go with it; posts left without targets are
         // cancelled, the others settle on their remaining targets.
         SQLite::Statement del_t(*m_db, "DELETE FROM post_targets WHERE account_id = ?");
@@ -224,7 +232,8 @@ void SqliteStore::remove_account(std::string_view account_id, Instant now) {
         SQLite::Statement del(*m_db, "DELETE FROM social_accounts WHERE id = ?");
         del.bind(1, std::string(account_id));
         del.exec();
-        for (const auto& p : posts) settle_post(p, now);
+        for (const auto& p : posts)
+            settle_post(p, now);
         tx.commit();
     });
 }
@@ -266,8 +275,7 @@ std::vector<RateLimit> SqliteStore::active_rate_limits(Instant now) {
 void SqliteStore::begin_run(const RunRecord& r) {
     std::lock_guard lock(m_mutex);
     guarded(m_path, [&] {
-        SQLite::Statement q(*m_db,
-                            "INSERT INTO runs (id, host, pid, started_at) VALUES (?,?,?,?)");
+        SQLite::Statement q(*m_db, "INSERT INTO runs (id, host, pid, started_at) VALUES (?,?,?,?)");
         q.bind(1, r.id);
         q.bind(2, r.host);
         q.bind(3, static_cast<int64_t>(r.pid));
@@ -301,7 +309,8 @@ std::optional<RunRecord> SqliteStore::last_run() {
                             "SELECT id, host, pid, started_at, finished_at, claimed, posted, "
                             "failed, deferred, released, unknown FROM runs ORDER BY started_at "
                             "DESC LIMIT 1");
-        if (!q.executeStep()) return std::nullopt;
+        if (!q.executeStep())
+            return std::nullopt;
         RunRecord r;
         r.id = text(q, 0);
         r.host = text(q, 1);

@@ -15,12 +15,16 @@ std::optional<TargetView> SqliteStore::get_target(std::string_view id_or_prefix)
     return guarded(m_path, [&]() -> std::optional<TargetView> {
         std::string key(id_or_prefix);
         for (char c : key)
-            if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == '-')) return std::nullopt;
-        if (key.size() < 4) return std::nullopt;
+            if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == '-'))
+                return std::nullopt;
+        if (key.size() < 4)
+            return std::nullopt;
         auto found = query_targets("t.id = ? OR substr(t.id, 1, length(?)) = ?", {key, key, key});
         if (found.size() > 1 && found[0].id != key)
-            throw Error(Exit::data, "target id prefix \"" + key + "\" is ambiguous: type more of it");
-        if (found.empty()) return std::nullopt;
+            throw Error(Exit::data,
+                        "target id prefix \"" + key + "\" is ambiguous: type more of it");
+        if (found.empty())
+            return std::nullopt;
         return found[0];
     });
 }
@@ -30,11 +34,11 @@ std::vector<TargetView> SqliteStore::list_targets(TargetStatus status,
                                                   std::optional<Instant> since) {
     std::lock_guard lock(m_mutex);
     return guarded(m_path, [&] {
-        return query_targets("t.status = ? AND (? IS NULL OR a.name = ?) AND (? IS NULL OR "
-                             "t.updated_at >= ?)",
-                             {std::string(to_string(status)), std::string(account_name),
-                              std::string(account_name), since ? format_instant(*since) : "",
-                              since ? format_instant(*since) : ""});
+        return query_targets(
+            "t.status = ? AND (? IS NULL OR a.name = ?) AND (? IS NULL OR "
+            "t.updated_at >= ?)",
+            {std::string(to_string(status)), std::string(account_name), std::string(account_name),
+             since ? format_instant(*since) : "", since ? format_instant(*since) : ""});
     });
 }
 
@@ -62,7 +66,8 @@ bool SqliteStore::retry_target(std::string_view target_id, bool force, Instant n
         q.bind(1, format_instant(now));
         q.bind(2, std::string(target_id));
         q.bind(3, force ? 1 : 0);
-        if (q.exec() != 1) return false;
+        if (q.exec() != 1)
+            return false;
         reopen_post(std::string(target_id), now);
         tx.commit();
         return true;
@@ -83,7 +88,8 @@ bool SqliteStore::resolve_target(std::string_view target_id, const std::string& 
         bind_opt(q, 2, url);
         q.bind(3, format_instant(now));
         q.bind(4, std::string(target_id));
-        if (!q.executeStep()) return false;
+        if (!q.executeStep())
+            return false;
         std::string post_id = text(q, 0);
         q.reset();
         reopen_post(std::string(target_id), now);

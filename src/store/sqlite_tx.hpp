@@ -11,7 +11,7 @@
 namespace postsched::store {
 
 class SqliteTx {
-public:
+  public:
     explicit SqliteTx(SQLite::Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
     ~SqliteTx() {
         if (!m_done) {
@@ -28,7 +28,7 @@ public:
         m_done = true;
     }
 
-private:
+  private:
     SQLite::Database& m_db;
     bool m_done = false;
 };
