@@ -64,7 +64,10 @@ struct PublishRequest {
     const Account& account;
     std::string access_token;  // decrypted; for webhooks, the URL
     std::string post_id;
-    std::string target_id;  // stable: the platform-side idempotency key
+    // Stable platform-side idempotency key: the target id, or for a post with
+    // an idempotency key one derived from it and the account, so that a
+    // fresh store (a CI runner) sends the same key again.
+    std::string target_id;
     std::vector<std::string> parts;
     std::vector<FetchedMedia> media;
     std::string options = "{}";        // post options JSON
@@ -121,6 +124,16 @@ class Adapter {
     // else look it up, else Kind::unknown. `sending_since` is when it started.
     virtual Outcome settle(const PublishRequest& request, const SaveState& save,
                            Instant sending_since) = 0;
+    // Before the first publish of a post with an idempotency key (a re-run CI
+    // job, perhaps on a fresh store): looks for the post among the account's
+    // recent posts and, when found, finishes it (remaining thread parts) and
+    // returns the outcome. nullopt: not found, or the platform has no lookup.
+    virtual std::optional<Outcome> find_published(const PublishRequest& request,
+                                                  const SaveState& save) {
+        (void)request;
+        (void)save;
+        return std::nullopt;
+    }
 };
 
 struct AdapterContext {

@@ -10,7 +10,7 @@ _postsched_value_opts=' -c --config -f --file --text --part --at --tz --to --med
   --option --visibility --content-warning --language --max-lateness --idempotency-key
   --status --account --since --until --limit --max-seconds --wait --name --token-env
   --refresh-token-env --expires-at --platform-account-id --username --display-name
-  --instance --command --posted --format --date-order --from '
+  --instance --command --posted --format --date-order --from --older-than --prometheus '
 
 # Runs the postsched being completed, with the --config given on the line.
 _postsched_call() {
@@ -83,7 +83,7 @@ _postsched() {
         return  # a store URL: sqlite:///path or postgresql://…
     fi
     case $prev in
-        -c | --config | -f | --file | --media)
+        -c | --config | -f | --file | --media | --prometheus)
             _postsched_files "$cur"
             return
             ;;
@@ -141,7 +141,7 @@ _postsched() {
     case "$cmd/$sub" in
         /)
             opts="$global --version"
-            words='init config db account post import export run retry target'
+            words='init config db account post import export run retry target stats check'
             ;;
         init/*) opts=$global ;;
         import/*)
@@ -153,9 +153,12 @@ _postsched() {
         target/) words='resolve' opts=$global ;;
         target/resolve) opts="$global --posted --failed" ;;
         run/*) opts="$global --limit --max-seconds --wait --dry-run --json" ;;
+        stats/*) opts="$global --since --json --prometheus" ;;
+        check/*) opts="$global --json" ;;
         config/) words='show' opts=$global ;;
         config/show) opts="$global --json" ;;
-        db/) words='migrate status copy' opts=$global ;;
+        db/) words='migrate status copy prune' opts=$global ;;
+        db/prune) opts="$global --older-than --posts --json" ;;
         db/migrate) opts=$global ;;
         db/status) opts="$global --json" ;;
         db/copy) opts="$global --from --to --force --json" ;;
@@ -172,11 +175,11 @@ _postsched() {
             [[ $sub == remove ]] && opts+=' --force'
             ((${#positionals[@]} == 0)) && words=$(_postsched_accounts)
             ;;
-        post/) words='add list show edit reschedule approve cancel' opts=$global ;;
+        post/) words='add list show edit reschedule approve cancel publish' opts=$global ;;
         post/add)
             opts="$global -f --file --part --at --tz --now --to --media --alt --option
                 --visibility --content-warning --language --sensitive --max-lateness --draft
-                --idempotency-key --json"
+                --idempotency-key --publish --json"
             ;;
         post/list) opts="$global --status --account --since --until --limit --json" ;;
         post/show)
@@ -197,6 +200,10 @@ _postsched() {
         post/approve)
             opts=$global
             ((${#positionals[@]} == 0)) && words=$(_postsched_posts draft)
+            ;;
+        post/publish)
+            opts="$global --json"
+            ((${#positionals[@]} == 0)) && words=$(_postsched_posts pending posting failed)
             ;;
     esac
     if [[ $cur == -* ]]; then

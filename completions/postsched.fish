@@ -121,9 +121,9 @@ function __postsched_no_import_file
 end
 
 set -l config_subs show
-set -l db_subs migrate status copy
+set -l db_subs migrate status copy prune
 set -l account_subs add list show remove
-set -l post_subs add list show edit reschedule approve cancel
+set -l post_subs add list show edit reschedule approve cancel publish
 set -l target_subs resolve
 
 complete -c postsched -f
@@ -146,6 +146,8 @@ complete -c postsched -n __postsched_needs_command -a export -d 'Write posts as 
 complete -c postsched -n __postsched_needs_command -a run -d 'One scheduling pass: publish what is due, then exit'
 complete -c postsched -n __postsched_needs_command -a retry -d 'Send a failed, skipped or (with --force) unknown target again'
 complete -c postsched -n __postsched_needs_command -a target -d 'Settle a target by hand'
+complete -c postsched -n __postsched_needs_command -a stats -d 'Queue depth, delays, failure rate and the last pass'
+complete -c postsched -n __postsched_needs_command -a check -d 'Health check for monitoring (exit 1 saying why)'
 
 # retry and target resolve
 complete -c postsched -n "__fish_seen_subcommand_from retry" -l failed -d 'Retry every failed target'
@@ -165,6 +167,10 @@ complete -c postsched -n "__postsched_needs_sub db $db_subs" -a migrate -d 'Appl
 complete -c postsched -n "__postsched_needs_sub db $db_subs" -a status -d 'Show the schema version and applied migrations'
 complete -c postsched -n '__postsched_in db status' -l json -d 'JSON output'
 complete -c postsched -n "__postsched_needs_sub db $db_subs" -a copy -d 'Copy a whole store to another (SQLite and PostgreSQL)'
+complete -c postsched -n "__postsched_needs_sub db $db_subs" -a prune -d 'Remove old pass records (and settled posts)'
+complete -c postsched -n '__postsched_in db prune' -l older-than -x -d 'Remove what is older than this duration'
+complete -c postsched -n '__postsched_in db prune' -l posts -d 'Also remove settled posts'
+complete -c postsched -n '__postsched_in db prune' -l json -d 'JSON output'
 complete -c postsched -n '__postsched_in db copy' -l from -x -a 'sqlite:/// postgresql://' -d 'Store URL to read'
 complete -c postsched -n '__postsched_in db copy' -l to -x -a 'sqlite:/// postgresql://' -d 'Store URL to write'
 complete -c postsched -n '__postsched_in db copy' -l force -d 'Replace a destination that holds data'
@@ -207,6 +213,7 @@ complete -c postsched -n "__postsched_needs_sub post $post_subs" -a edit -d 'Cha
 complete -c postsched -n "__postsched_needs_sub post $post_subs" -a reschedule -d 'Move a post that has not been sent yet'
 complete -c postsched -n "__postsched_needs_sub post $post_subs" -a approve -d 'Turn a draft into a pending post'
 complete -c postsched -n "__postsched_needs_sub post $post_subs" -a cancel -d 'Cancel every target not yet sent'
+complete -c postsched -n "__postsched_needs_sub post $post_subs" -a publish -d 'Publish one post now and print each target'
 
 # Time options: post add, edit, reschedule.
 set -l timed 'not __fish_seen_subcommand_from account; and __postsched_in post add edit reschedule'
@@ -231,6 +238,7 @@ set -l padd 'not __fish_seen_subcommand_from account; and __postsched_in post ad
 complete -c postsched -n $padd -l part -x -d 'A further thread part (repeat)'
 complete -c postsched -n $padd -l draft -d 'Keep as a draft until post approve'
 complete -c postsched -n $padd -l idempotency-key -x -d 'Refuse a second post with this key'
+complete -c postsched -n $padd -l publish -d 'Publish at once and print each target URL'
 complete -c postsched -n $padd -l json -d 'Print the created post as JSON'
 
 complete -c postsched -n '__postsched_in post edit' -l text -x -d 'New text, or - for stdin'
@@ -248,6 +256,14 @@ complete -c postsched -n 'not __fish_seen_subcommand_from account; and __postsch
 complete -c postsched -n 'not __fish_seen_subcommand_from account; and __postsched_in post show; and __postsched_no_positional' -a '(__postsched_posts)' -d Post
 complete -c postsched -n '__postsched_in post edit reschedule cancel; and __postsched_no_positional' -a '(__postsched_posts draft pending)' -d Post
 complete -c postsched -n '__postsched_in post approve; and __postsched_no_positional' -a '(__postsched_posts draft)' -d Draft
+complete -c postsched -n '__postsched_in post publish' -l json -d 'JSON output'
+complete -c postsched -n '__postsched_in post publish; and __postsched_no_positional' -a '(__postsched_posts pending posting failed)' -d Post
+
+# stats, check
+complete -c postsched -n "__fish_seen_subcommand_from stats" -l since -x -d 'Window for delays and failure rate'
+complete -c postsched -n "__fish_seen_subcommand_from stats" -l json -d 'JSON output'
+complete -c postsched -n "__fish_seen_subcommand_from stats" -l prometheus -r -F -d 'Write a node_exporter textfile'
+complete -c postsched -n "__fish_seen_subcommand_from check" -l json -d 'JSON output'
 
 # run
 complete -c postsched -n "__fish_seen_subcommand_from run" -l limit -x -d 'Claim at most this many targets'

@@ -43,6 +43,8 @@ class MastodonAdapter final : public Adapter {
     Outcome publish(const PublishRequest& request, const SaveState& save) override;
     Outcome settle(const PublishRequest& request, const SaveState& save,
                    Instant sending_since) override;
+    std::optional<Outcome> find_published(const PublishRequest& request,
+                                          const SaveState& save) override;
 
   private:
     Api api(const Account& account, std::string token) const;
@@ -207,6 +209,18 @@ Outcome MastodonAdapter::settle(const PublishRequest& request, const SaveState& 
     }
     Publication publication(std::move(*instance), request, save, m_tuning);
     return publication.settle_by_lookup(sending_since);
+}
+
+std::optional<Outcome> MastodonAdapter::find_published(const PublishRequest& request,
+                                                       const SaveState& save) {
+    std::optional<Api> instance;
+    try {
+        instance.emplace(api(request.account, request.access_token));
+    } catch (const Error&) {
+        return std::nullopt;  // publish says what is wrong
+    }
+    Publication publication(std::move(*instance), request, save, m_tuning);
+    return publication.find_earlier();
 }
 
 }  // namespace

@@ -266,6 +266,21 @@ Outcome Publication::settle_by_lookup(Instant sending_since) {
     }
 }
 
+std::optional<Outcome> Publication::find_earlier() {
+    if (auto bad = prepare())
+        return bad;
+    try {
+        const auto sent = find_sent(0, Instant{} + k_lookup_slack);
+        if (!sent)
+            return std::nullopt;
+        m_state.parts.push_back({sent->id, sent->url});
+        save_state();
+        return post_remaining();
+    } catch (const Stop&) {
+        return std::nullopt;  // no lookup: publish with the derived Idempotency-Key
+    }
+}
+
 std::optional<StatusRef> Publication::find_sent(std::size_t k, Instant sending_since) {
     const std::string what = "the lookup of recent statuses";
     const std::string path = "/api/v1/accounts/" +

@@ -42,6 +42,9 @@ class Publication {
     // After the idempotency window: finds the first unconfirmed part among the
     // account's recent statuses and goes on from there, else Kind::unknown.
     Outcome settle_by_lookup(Instant sending_since);
+    // Before a first publish of a keyed post: when its first part is among the
+    // account's recent statuses, goes on from there; nullopt when not found.
+    std::optional<Outcome> find_earlier();
 
   private:
     std::optional<Outcome> prepare();

@@ -77,6 +77,8 @@ int main(int argc, char** argv) {
     register_retry(app, ctx);
     register_import(app, ctx);
     register_export(app, ctx);
+    register_stats(app, ctx);
+    register_check(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

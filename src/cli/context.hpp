@@ -74,6 +74,8 @@ void register_run(CLI::App& app, Context& ctx);
 void register_retry(CLI::App& app, Context& ctx);
 void register_import(CLI::App& app, Context& ctx);
 void register_export(CLI::App& app, Context& ctx);
+void register_stats(CLI::App& app, Context& ctx);
+void register_check(CLI::App& app, Context& ctx);
 
 }  // namespace cli
 }  // namespace postsched

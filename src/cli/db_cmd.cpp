@@ -1,4 +1,4 @@
-// postsched db migrate | status | copy
+// postsched db migrate | status | copy | prune
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +8,7 @@
 #include "cli/db_copy.hpp"
 #include "cli/output.hpp"
 #include "core/errors.hpp"
+#include "core/time_format.hpp"
 #include "store/store.hpp"
 #include "store/store_url.hpp"
 
@@ -51,6 +52,32 @@ int run_status(Context& ctx, bool json) {
     return current <= s.latest_version() ? 0 : static_cast<int>(Exit::config);
 }
 
+struct PruneOptions {
+    std::string older_than;
+    bool posts = false, json = false;
+};
+
+int run_prune(Context& ctx, const PruneOptions& o) {
+    auto age = parse_duration(o.older_than);
+    if (!age)
+        throw Error(Exit::usage,
+                    "--older-than \"" + o.older_than + "\" is not a duration (like 30d)");
+    Instant before = ctx.clock().now() - *age;
+    int runs = ctx.store().prune_runs(before);
+    int posts = o.posts ? ctx.store().prune_posts(before) : 0;
+    if (o.json)
+        std::cout << nlohmann::json{{"before", format_instant(before)},
+                                    {"runs", runs},
+                                    {"posts", posts}}
+                         .dump(2)
+                  << "\n";
+    else
+        std::cout << "removed " << runs << " pass record(s)"
+                  << (o.posts ? " and " + std::to_string(posts) + " settled post(s)" : "")
+                  << " older than " << format_instant(before) << "\n";
+    return 0;
+}
+
 }  // namespace
 
 void register_db(CLI::App& app, Context& ctx) {
@@ -70,6 +97,17 @@ void register_db(CLI::App& app, Context& ctx) {
     status->add_flag("--json", json, "JSON output");
     status->callback([&ctx] { ctx.action = [&ctx] { return run_status(ctx, json); }; });
     register_db_copy(*db, ctx);
+
+    static PruneOptions prune;
+    auto* p = db->add_subcommand("prune", "remove old pass records (and settled posts)");
+    p->add_option("--older-than", prune.older_than,
+                  "remove what is older than this duration (e.g. 30d)")
+        ->required();
+    p->add_flag("--posts", prune.posts,
+                "also remove posted, failed and cancelled posts last changed before then, with "
+                "their targets");
+    p->add_flag("--json", prune.json, "JSON output");
+    p->callback([&ctx] { ctx.action = [&ctx] { return run_prune(ctx, prune); }; });
 }
 
 }  // namespace postsched::cli

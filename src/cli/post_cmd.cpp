@@ -5,6 +5,7 @@
 
 #include "cli/output.hpp"
 #include "cli/post_input.hpp"
+#include "cli/publish_cmd.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
@@ -21,7 +22,7 @@ struct PostOptions {
     OptionInput options;
     std::vector<std::string> to;
     std::string max_lateness, idempotency_key;
-    bool draft = false, json = false, clear_media = false;
+    bool draft = false, json = false, clear_media = false, publish = false;
     bool text_given = false;  // TEXT was on the command line, even if empty
 };
 
@@ -83,6 +84,10 @@ int run_add(Context& ctx, PostOptions& o) {
     p.id = new_uuid_v7(now);
     if (o.text_given && o.text.text.empty())
         throw Error(Exit::data, "the text is empty");
+    if (o.publish && o.draft)
+        throw Error(Exit::usage, "--publish and --draft do not go together");
+    if (o.publish && !o.time.given())
+        o.time.now = true;
     p.parts = read_parts(o.text);
     auto when = read_schedule(ctx, o.time);
     p.scheduled_at = when.at;
@@ -100,6 +105,8 @@ int run_add(Context& ctx, PostOptions& o) {
                                             " with a different text");
             std::cerr << "postsched: note: idempotency key \"" << o.idempotency_key
                       << "\" already added post " << existing->post.id << "; nothing added\n";
+            if (o.publish)
+                return publish_now(ctx, existing->post.id, o.json);
             if (o.json)
                 std::cout << post_json(*existing, true) << "\n";
             else
@@ -114,6 +121,11 @@ int run_add(Context& ctx, PostOptions& o) {
     auto accounts = resolve_accounts(ctx, o.to);
     validate_post(ctx, p, accounts);
     ctx.store().add_post(p, make_targets(ctx, p, accounts));
+    if (o.publish) {
+        if (!o.json)
+            std::cout << "post " << p.id << "\n";
+        return publish_now(ctx, p.id, o.json);
+    }
     if (o.json)
         std::cout << post_json(*ctx.store().get_post(p.id), true) << "\n";
     else
@@ -282,7 +294,11 @@ void register_post(CLI::App& app, Context& ctx) {
     a->add_option("--idempotency-key", add.idempotency_key,
                   "a re-run with the same key and text adds nothing (prints the existing id); "
                   "a different text is refused");
-    a->add_flag("--json", add.json, "print the created post as JSON");
+    a->add_flag("--publish", add.publish,
+                "publish at once and print each target's URL; exit 0 when all are posted, "
+                "75 when some wait, 1 when some failed (with --idempotency-key, a re-run "
+                "publishes only what is not posted yet)");
+    a->add_flag("--json", add.json, "print the created post (with --publish, the summary) as JSON");
     a->callback([&ctx] { ctx.action = [&ctx] { return run_add(ctx, add); }; });
 
     static std::string status, account, since, until;
@@ -333,6 +349,15 @@ void register_post(CLI::App& app, Context& ctx) {
             return run_edit(ctx, resched_id, resched);
         };
     });
+
+    static std::string publish_id;
+    static bool publish_json = false;
+    auto* pub = post->add_subcommand(
+        "publish", "publish one post now, bypassing its schedule, and print each target's result");
+    pub->add_option("id", publish_id, "post id (or a unique prefix)")->required();
+    pub->add_flag("--json", publish_json, "JSON output");
+    pub->callback(
+        [&ctx] { ctx.action = [&ctx] { return publish_now(ctx, publish_id, publish_json); }; });
 
     static std::string simple_id;
     for (const char* what : {"approve", "cancel"}) {

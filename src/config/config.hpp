@@ -44,6 +44,8 @@ struct Config {
     Millis retry_max{3600000};
     Millis max_lateness{6 * 3600000};
     Millis http_timeout{30000};
+    Millis check_max_pass_age{15 * 60000};           // check: the last pass older → alert
+    Millis check_token_warning{7LL * 24 * 3600000};  // check: token expiring sooner → alert
     std::size_t media_max_bytes = 50 * 1024 * 1024;
     std::string default_timezone;  // empty: the system zone
     std::string key_file;

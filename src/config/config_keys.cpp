@@ -150,6 +150,12 @@ std::vector<KeySpec> build_keys() {
                         &Config::max_lateness));
     k.push_back(dur_key("scheduler.http_timeout", {"POSTSCHED_HTTP_TIMEOUT"},
                         "timeout for fetching media URLs", &Config::http_timeout));
+    k.push_back(dur_key("check.max_pass_age", {"POSTSCHED_CHECK_MAX_PASS_AGE"},
+                        "`check` alerts when the last pass started longer ago than this",
+                        &Config::check_max_pass_age));
+    k.push_back(dur_key("check.token_warning", {"POSTSCHED_CHECK_TOKEN_WARNING"},
+                        "`check` alerts when a token that cannot be refreshed expires within this",
+                        &Config::check_token_warning));
     k.push_back(str_key("scheduler.timezone", {"POSTSCHED_TIMEZONE"},
                         "zone for local times (default: the system zone)",
                         &Config::default_timezone));

@@ -1,5 +1,6 @@
 #include "core/ids.hpp"
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <array>
@@ -86,6 +87,14 @@ std::string random_hex(std::size_t bytes) {
     std::string raw(bytes, '\0');
     fill_random(reinterpret_cast<unsigned char*>(raw.data()), bytes);
     return hex(reinterpret_cast<const unsigned char*>(raw.data()), bytes);
+}
+
+std::string sha256_hex(const std::string& data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed");
+    return hex(digest, size);
 }
 
 }  // namespace postsched

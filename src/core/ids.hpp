@@ -12,6 +12,9 @@ std::string new_uuid_v7(Instant at);
 // A short random token (hex) for claim tokens and OAuth state.
 std::string random_hex(std::size_t bytes);
 
+// Lower-case hex SHA-256 of `data` (derived platform-side keys).
+std::string sha256_hex(const std::string& data);
+
 }  // namespace postsched
 
 namespace postsched {

@@ -98,17 +98,17 @@ PassReport Pass::run(const PassOptions& options) {
         spdlog::warn("{} due target(s) were later than their maximum lateness and were skipped",
                      report.skipped_late);
     try {
-        publish_all(std::move(work), token, report, deadline);
+        publish_and_release(std::move(work), token, report, deadline);
     } catch (...) {
-        // A problem no target can get past (wrong key): give every claim back
-        // so the next pass, with the problem fixed, takes them at once.
-        report.released = m_store.release_claims(token);
         run.finished_at = m_clock.now();
         run.released = report.released;
-        m_store.finish_run(run);
+        try {
+            m_store.finish_run(run);
+        } catch (const std::exception&) {
+            // The store is what failed: the original error says so.
+        }
         throw;
     }
-    report.released = m_store.release_claims(token);
     run.finished_at = m_clock.now();
     run.claimed = report.claimed;
     run.posted = report.posted;
@@ -118,6 +118,38 @@ PassReport Pass::run(const PassOptions& options) {
     run.unknown = report.unknown;
     m_store.finish_run(run);
     return report;
+}
+
+PassReport Pass::publish_post(const std::string& post_id) {
+    PassReport report;
+    Instant now = m_clock.now();
+    std::string token = random_hex(16);
+    std::vector<Work> work;
+    for (auto& c : m_store.claim_post(post_id, now, now + m_config.lease, token))
+        work.push_back({std::move(c), false});
+    report.claimed = static_cast<int>(work.size());
+    publish_and_release(std::move(work), token, report,
+                        std::chrono::steady_clock::now() + m_config.time_budget);
+    return report;
+}
+
+void Pass::publish_and_release(std::vector<Work> work, const std::string& token, PassReport& report,
+                               std::chrono::steady_clock::time_point deadline) {
+    try {
+        publish_all(std::move(work), token, report, deadline);
+    } catch (...) {
+        // Give every claim back so the next pass, with the problem fixed,
+        // takes them at once. (With the store itself gone this throws too;
+        // the leases then expire on their own.)
+        try {
+            report.released = m_store.release_claims(token);
+        } catch (const std::exception& e) {
+            spdlog::debug("could not release this pass's claims (their leases will expire): {}",
+                          e.what());
+        }
+        throw;
+    }
+    report.released = m_store.release_claims(token);
 }
 
 void Pass::publish_all(std::vector<Work> work, const std::string& token, PassReport& report,

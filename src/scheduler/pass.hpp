@@ -61,6 +61,9 @@ class Pass {
          net::HttpClient& http, const Clock& clock);
     ~Pass();
     PassReport run(const PassOptions& options);
+    // Publishes one post's pending targets now, whatever their due time (post
+    // publish). Targets of held accounts stay pending; no pass row is written.
+    PassReport publish_post(const std::string& post_id);
 
   private:
     struct Work {
@@ -70,6 +73,10 @@ class Pass {
     adapters::Adapter& adapter_for(const std::string& platform);
     void publish_all(std::vector<Work> work, const std::string& token, PassReport& report,
                      std::chrono::steady_clock::time_point deadline);
+    // publish_all, then gives back what was claimed and not sent, also when
+    // a problem no target can get past (wrong key, store lost) stops it.
+    void publish_and_release(std::vector<Work> work, const std::string& token, PassReport& report,
+                             std::chrono::steady_clock::time_point deadline);
     TargetResult process(const Work& work, const std::string& token);
     void count(PassReport& report, const TargetResult& r);
 

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/errors.hpp"
+#include "core/ids.hpp"
 #include "crypto/vault.hpp"
 #include "media/media.hpp"
 #include "scheduler/outcome_policy.hpp"
@@ -23,6 +24,23 @@ double jitter() {
 RetryPolicy policy_of(const config::Config& c) {
     return {c.max_attempts, c.retry_base, c.retry_max};
 }
+
+// The platform-side key of a target: a post with an idempotency key gets one
+// derived from that key and the account, the same in any store.
+std::string platform_key(const Post& post, const Target& target, const Account& account) {
+    if (!post.idempotency_key)
+        return target.id;
+    const std::string& who =
+        account.platform_account_id.empty() ? account.name : account.platform_account_id;
+    return "k" +
+           sha256_hex(*post.idempotency_key + '\n' + account.platform + '\n' + who).substr(0, 32);
+}
+
+// Thrown through an adapter when the store could not save its state: the
+// store, not the platform, failed.
+struct StoreFailed {
+    std::exception_ptr error;
+};
 
 }  // namespace
 
@@ -63,7 +81,7 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
         account,
         "",
         post.id,
-        target.id,
+        platform_key(post, target, account),
         post.parts,
         {},
         post.options,
@@ -101,13 +119,31 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
         return r;
     }
     adapters::SaveState save = [&](const std::string& state) {
-        m_store.save_adapter_state(target.id, token, state);
+        try {
+            m_store.save_adapter_state(target.id, token, state);
+        } catch (...) {
+            throw StoreFailed{std::current_exception()};
+        }
     };
+    // A post with an idempotency key, never tried in this store: it may have
+    // gone out from another store (a re-run CI job on a fresh runner).
+    const bool first_of_keyed = post.idempotency_key && !work.settling && target.attempts == 0 &&
+                                target.adapter_state == "{}";
     adapters::Outcome outcome;
     try {
         auto& adapter = adapter_for(account.platform);
-        outcome = work.settling ? adapter.settle(req, save, target.sending_at.value_or(now))
-                                : adapter.publish(req, save);
+        std::optional<adapters::Outcome> found;
+        if (first_of_keyed)
+            found = adapter.find_published(req, save);
+        outcome = found           ? *found
+                  : work.settling ? adapter.settle(req, save, target.sending_at.value_or(now))
+                                  : adapter.publish(req, save);
+    } catch (const StoreFailed& failed) {
+        // The request may have gone out and we cannot write that down: leave
+        // the target `sending`; when its lease expires the adapter settles it.
+        spdlog::debug("target {}: the store failed while publishing; left for settlement",
+                      target.id);
+        std::rethrow_exception(failed.error);
     } catch (const std::exception& e) {
         // The request may have gone out: only a human (or the adapter's own
         // settle on the next pass) can say.

@@ -52,6 +52,8 @@ pqxx::result exec(pqxx::transaction_base& tx, const std::string& sql, const Para
 
 // SQL reading a timestamptz column as epoch milliseconds.
 std::string ms(const std::string& column);
+// The due condition of the claim queries (" FROM … WHERE …"); $1 is now.
+extern const char* const k_due_from;
 // Column lists in the order the readers below expect, qualified by `alias`.
 std::string account_columns(const std::string& alias);
 std::string post_columns(const std::string& alias);
@@ -126,6 +128,8 @@ class PostgresStore final : public Store {
     ClaimResult claim_due(Instant now, int limit, Instant lease_until, const std::string& token,
                           Millis default_lateness) override;
     std::vector<Claimed> peek_due(Instant now, int limit) override;
+    std::vector<Claimed> claim_post(std::string_view post_id, Instant now, Instant lease_until,
+                                    const std::string& token) override;
     bool mark_sending(std::string_view target_id, const std::string& token, Instant now,
                       Instant lease_until) override;
     void save_adapter_state(std::string_view target_id, const std::string& token,
@@ -140,6 +144,10 @@ class PostgresStore final : public Store {
     void begin_run(const RunRecord& run) override;
     void finish_run(const RunRecord& run) override;
     std::optional<RunRecord> last_run() override;
+
+    QueueStats queue_stats(Instant now, Instant since) override;
+    int prune_runs(Instant before) override;
+    int prune_posts(Instant before) override;
 
   private:
     class Bulk;
@@ -163,6 +171,9 @@ class PostgresStore final : public Store {
     void reopen_post(pqxx::work& tx, const std::string& target_id, Instant now);
     std::vector<Claimed> load_claimed(pqxx::work& tx, const std::vector<std::string>& ids);
     void lock_posts(pqxx::work& tx, std::vector<std::string> post_ids);
+    void claim_ids(pqxx::work& tx, const std::vector<std::string>& ids,
+                   const std::vector<std::string>& post_ids, const std::string& token, Instant now,
+                   Instant lease_until);
     void unstart_posts(pqxx::work& tx, const pqxx::result& released_post_ids);
 
     pg::ConnInfo m_info;

@@ -10,6 +10,14 @@
 
 namespace postsched::store {
 using namespace pg;
+// The due condition: pending, post live, account free to publish. $1 is now.
+const char* const pg::k_due_from =
+    " FROM post_targets t JOIN scheduled_posts p ON p.id = t.post_id JOIN social_accounts a ON "
+    "a.id = t.account_id WHERE t.status = 'pending' AND p.status IN ('pending','posting') AND "
+    "a.is_active AND NOT a.needs_reconnect AND NOT EXISTS (SELECT 1 FROM rate_limits r WHERE "
+    "(r.scope = a.id OR r.scope = 'app:' || a.platform) AND (r.reset_at IS NULL OR r.reset_at > "
+    "$1::timestamptz))";
+
 namespace {
 
 constexpr const char* k_late_message =
@@ -27,13 +35,10 @@ constexpr const char* k_lease_end = "clock_timestamp() + $2::bigint * interval '
 // drives it; held accounts (inactive, reconnect needed, rate-limited, paused)
 // are filtered per row. $1 = now, $2 = limit.
 std::string due_query() {
-    return "SELECT t.id, t.post_id, " + ms("t.next_attempt_at") +
-           ", p.max_lateness_ms FROM post_targets t JOIN scheduled_posts p ON p.id = t.post_id "
-           "JOIN social_accounts a ON a.id = t.account_id WHERE t.status = 'pending' AND "
-           "t.next_attempt_at <= $1::timestamptz AND p.status IN ('pending','posting') AND "
-           "a.is_active AND NOT a.needs_reconnect AND NOT EXISTS (SELECT 1 FROM rate_limits r "
-           "WHERE (r.scope = a.id OR r.scope = 'app:' || a.platform) AND (r.reset_at IS NULL OR "
-           "r.reset_at > $1::timestamptz)) ORDER BY t.next_attempt_at, t.id LIMIT $2::bigint";
+    return "SELECT t.id, t.post_id, " + ms("t.next_attempt_at") + ", p.max_lateness_ms" +
+           pg::k_due_from +
+           " AND t.next_attempt_at <= $1::timestamptz ORDER BY t.next_attempt_at, t.id LIMIT "
+           "$2::bigint";
 }
 
 std::vector<std::string> unique(std::vector<std::string> v) {
@@ -125,6 +130,43 @@ std::vector<Claimed> PostgresStore::take_expired_sending(Instant now, Instant le
     });
 }
 
+void PostgresStore::claim_ids(pqxx::work& tx, const std::vector<std::string>& ids,
+                              const std::vector<std::string>& posts, const std::string& token,
+                              Instant now, Instant lease_until) {
+    if (ids.empty())
+        return;
+    exec(tx,
+         std::string("UPDATE post_targets SET status = 'claimed', claim_token = $1, "
+                     "claimed_until = ") +
+             k_lease_end +
+             ", updated_at = $3::timestamptz WHERE id = ANY($4::text[]) AND status = "
+             "'pending'",
+         {text(token), lease(now, lease_until), instant(now), text_array(ids)});
+    exec(tx,
+         "UPDATE scheduled_posts SET status = 'posting', updated_at = $1::timestamptz "
+         "WHERE id = ANY($2::text[]) AND status = 'pending'",
+         {instant(now), text_array(unique(posts))});
+}
+
+std::vector<Claimed> PostgresStore::claim_post(std::string_view post_id, Instant now,
+                                               Instant lease_until, const std::string& token) {
+    std::lock_guard lock(m_mutex);
+    return transact([&](pqxx::work& tx) {
+        std::vector<std::string> ids, posts;
+        for (const auto& r : exec(tx,
+                                  std::string("SELECT t.id, t.post_id") + pg::k_due_from +
+                                      " AND t.post_id = $2 ORDER BY t.next_attempt_at, t.id FOR "
+                                      "UPDATE OF t SKIP LOCKED",
+                                  {instant(now), text(std::string(post_id))})) {
+            ids.push_back(str(r[0]));
+            posts.push_back(str(r[1]));
+        }
+        lock_posts(tx, unique(posts));
+        claim_ids(tx, ids, posts, token, now, lease_until);
+        return load_claimed(tx, ids);
+    });
+}
+
 ClaimResult PostgresStore::claim_due(Instant now, int limit, Instant lease_until,
                                      const std::string& token, Millis default_lateness) {
     std::lock_guard lock(m_mutex);
@@ -144,19 +186,7 @@ ClaimResult PostgresStore::claim_due(Instant now, int limit, Instant lease_until
         std::vector<std::string> all_posts = posts;
         all_posts.insert(all_posts.end(), late_posts.begin(), late_posts.end());
         lock_posts(tx, unique(all_posts));
-        if (!ids.empty()) {
-            exec(tx,
-                 std::string("UPDATE post_targets SET status = 'claimed', claim_token = $1, "
-                             "claimed_until = ") +
-                     k_lease_end +
-                     ", updated_at = $3::timestamptz WHERE id = ANY($4::text[]) AND status = "
-                     "'pending'",
-                 {text(token), lease(now, lease_until), instant(now), text_array(ids)});
-            exec(tx,
-                 "UPDATE scheduled_posts SET status = 'posting', updated_at = $1::timestamptz "
-                 "WHERE id = ANY($2::text[]) AND status = 'pending'",
-                 {instant(now), text_array(unique(posts))});
-        }
+        claim_ids(tx, ids, posts, token, now, lease_until);
         if (!late.empty()) {
             exec(tx,
                  "UPDATE post_targets SET status = 'skipped', error_message = $1, "

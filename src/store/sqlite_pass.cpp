@@ -78,6 +78,30 @@ std::vector<Claimed> SqliteStore::take_expired_sending(Instant now, Instant leas
     });
 }
 
+void SqliteStore::claim_ids(const std::vector<std::string>& ids, const std::string& token,
+                            const std::string& now_s, Instant lease_until) {
+    SQLite::Statement claim(*m_db,
+                            "UPDATE post_targets SET status = 'claimed', claim_token = ?, "
+                            "claimed_until = ?, updated_at = ? WHERE id = ? AND status = "
+                            "'pending'");
+    SQLite::Statement posting(*m_db,
+                              "UPDATE scheduled_posts SET status = 'posting', updated_at = ? "
+                              "WHERE id = (SELECT post_id FROM post_targets WHERE id = ?) "
+                              "AND status = 'pending'");
+    for (const auto& id : ids) {
+        claim.reset();
+        claim.bind(1, token);
+        claim.bind(2, format_instant(lease_until));
+        claim.bind(3, now_s);
+        claim.bind(4, id);
+        claim.exec();
+        posting.reset();
+        posting.bind(1, now_s);
+        posting.bind(2, id);
+        posting.exec();
+    }
+}
+
 ClaimResult SqliteStore::claim_due(Instant now, int limit, Instant lease_until,
                                    const std::string& token, Millis default_lateness) {
     std::lock_guard lock(m_mutex);
@@ -102,26 +126,7 @@ ClaimResult SqliteStore::claim_due(Instant now, int limit, Instant lease_until,
             else
                 ids.push_back(std::move(id));
         }
-        SQLite::Statement claim(*m_db,
-                                "UPDATE post_targets SET status = 'claimed', claim_token = ?, "
-                                "claimed_until = ?, updated_at = ? WHERE id = ? AND status = "
-                                "'pending'");
-        SQLite::Statement posting(*m_db,
-                                  "UPDATE scheduled_posts SET status = 'posting', updated_at = ? "
-                                  "WHERE id = (SELECT post_id FROM post_targets WHERE id = ?) "
-                                  "AND status = 'pending'");
-        for (const auto& id : ids) {
-            claim.reset();
-            claim.bind(1, token);
-            claim.bind(2, format_instant(lease_until));
-            claim.bind(3, now_s);
-            claim.bind(4, id);
-            claim.exec();
-            posting.reset();
-            posting.bind(1, now_s);
-            posting.bind(2, id);
-            posting.exec();
-        }
+        claim_ids(ids, token, now_s, lease_until);
         SQLite::Statement skip(*m_db,
                                "UPDATE post_targets SET status = 'skipped', error_message = ?, "
                                "last_error_kind = 'late', updated_at = ? WHERE id = ?");
@@ -142,24 +147,47 @@ ClaimResult SqliteStore::claim_due(Instant now, int limit, Instant lease_until,
     });
 }
 
-// The due query. The index (status, next_attempt_at) drives it; held
-// accounts (inactive, reconnect needed, rate-limited, paused) are filtered
-// per row, so an idle pass over a large future backlog stays O(log n).
-std::vector<std::string> SqliteStore::due_ids(const std::string& now, int limit) {
+// The due condition: pending, due, post live, account free to publish.
+// Held accounts (inactive, reconnect needed, rate-limited, paused) are
+// filtered per row, so an idle pass over a large future backlog stays
+// O(log n) on the (status, next_attempt_at) index. ?1 is now.
+const char* const rows::k_due_from =
+    " FROM post_targets t JOIN scheduled_posts p ON p.id = t.post_id JOIN "
+    "social_accounts a ON a.id = t.account_id WHERE t.status = 'pending' AND "
+    "p.status IN ('pending','posting') AND a.is_active = 1 AND a.needs_reconnect = 0 AND NOT "
+    "EXISTS (SELECT 1 FROM rate_limits r WHERE (r.scope = a.id OR r.scope = 'app:' || "
+    "a.platform) AND (r.reset_at IS NULL OR r.reset_at > ?1))";
+
+// The due query; with a post id, that post's pending targets whatever their
+// due time (post publish).
+std::vector<std::string> SqliteStore::due_ids(const std::string& now, int limit,
+                                              const std::string& post_id) {
     SQLite::Statement sel(
-        *m_db,
-        "SELECT t.id FROM post_targets t JOIN scheduled_posts p ON p.id = t.post_id JOIN "
-        "social_accounts a ON a.id = t.account_id WHERE t.status = 'pending' AND "
-        "t.next_attempt_at <= ?1 AND p.status IN ('pending','posting') AND a.is_active = 1 AND "
-        "a.needs_reconnect = 0 AND NOT EXISTS (SELECT 1 FROM rate_limits r WHERE (r.scope = a.id "
-        "OR r.scope = 'app:' || a.platform) AND (r.reset_at IS NULL OR r.reset_at > ?1)) ORDER "
-        "BY t.next_attempt_at, t.id LIMIT ?2");
+        *m_db, std::string("SELECT t.id") + rows::k_due_from +
+                   (post_id.empty() ? " AND t.next_attempt_at <= ?1" : " AND t.post_id = ?3") +
+                   " ORDER BY t.next_attempt_at, t.id LIMIT ?2");
     sel.bind(1, now);
     sel.bind(2, limit);
+    if (!post_id.empty())
+        sel.bind(3, post_id);
     std::vector<std::string> ids;
     while (sel.executeStep())
         ids.push_back(text(sel, 0));
     return ids;
+}
+
+std::vector<Claimed> SqliteStore::claim_post(std::string_view post_id, Instant now,
+                                             Instant lease_until, const std::string& token) {
+    std::lock_guard lock(m_mutex);
+    return guarded(m_path, [&] {
+        SqliteTx tx(*m_db);
+        std::string now_s = format_instant(now);
+        auto ids = due_ids(now_s, 1000, std::string(post_id));
+        claim_ids(ids, token, now_s, lease_until);
+        auto out = load_claimed(ids);
+        tx.commit();
+        return out;
+    });
 }
 
 std::vector<Claimed> SqliteStore::peek_due(Instant now, int limit) {

@@ -30,6 +30,8 @@ Post read_post(SQLite::Statement& q, int first = 0);
 Target read_target(SQLite::Statement& q, int first = 0);
 
 std::string text(SQLite::Statement& q, int col);
+// The due condition of the claim queries (" FROM … WHERE …"); ?1 is now.
+extern const char* const k_due_from;
 std::optional<Instant> instant(SQLite::Statement& q, int col);
 void bind_opt(SQLite::Statement& q, int index, const std::string& value);
 void bind_opt(SQLite::Statement& q, int index, const std::optional<Instant>& value);

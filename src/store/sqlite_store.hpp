@@ -60,6 +60,8 @@ class SqliteStore final : public Store {
     ClaimResult claim_due(Instant now, int limit, Instant lease_until, const std::string& token,
                           Millis default_lateness) override;
     std::vector<Claimed> peek_due(Instant now, int limit) override;
+    std::vector<Claimed> claim_post(std::string_view post_id, Instant now, Instant lease_until,
+                                    const std::string& token) override;
     bool mark_sending(std::string_view target_id, const std::string& token, Instant now,
                       Instant lease_until) override;
     void save_adapter_state(std::string_view target_id, const std::string& token,
@@ -75,6 +77,10 @@ class SqliteStore final : public Store {
     void finish_run(const RunRecord& run) override;
     std::optional<RunRecord> last_run() override;
 
+    QueueStats queue_stats(Instant now, Instant since) override;
+    int prune_runs(Instant before) override;
+    int prune_posts(Instant before) override;
+
   private:
     class Bulk;
     friend class Bulk;
@@ -86,7 +92,10 @@ class SqliteStore final : public Store {
                                           const std::vector<std::string>& params);
     void reopen_post(const std::string& target_id, Instant now);
     std::vector<Claimed> load_claimed(const std::vector<std::string>& target_ids);
-    std::vector<std::string> due_ids(const std::string& now, int limit);
+    std::vector<std::string> due_ids(const std::string& now, int limit,
+                                     const std::string& post_id = {});
+    void claim_ids(const std::vector<std::string>& ids, const std::string& token,
+                   const std::string& now_s, Instant lease_until);
     void settle_post(const std::string& post_id, Instant now);
     void unstart_posts();
     PostView load_post_view(SQLite::Statement& row);

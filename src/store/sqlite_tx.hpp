@@ -12,7 +12,10 @@ namespace postsched::store {
 
 class SqliteTx {
   public:
-    explicit SqliteTx(SQLite::Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+    // Pass "BEGIN" for a read transaction (rolled back at the end: nothing to keep).
+    explicit SqliteTx(SQLite::Database& db, const char* begin = "BEGIN IMMEDIATE") : m_db(db) {
+        m_db.exec(begin);
+    }
     ~SqliteTx() {
         if (!m_done) {
             try {

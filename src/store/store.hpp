@@ -4,6 +4,7 @@
 // Every method is one short transaction and never holds it across I/O that
 // is not the database's. Methods are safe to call from several threads.
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,18 @@ struct RunRecord {
     Instant started_at{};
     std::optional<Instant> finished_at;
     int claimed = 0, posted = 0, failed = 0, deferred = 0, released = 0, unknown = 0;
+};
+
+// What `stats` and `check` read in one go (queue depth, delays).
+struct QueueStats {
+    std::map<std::string, int> posts;    // count by post status
+    std::map<std::string, int> targets;  // count by target status
+    int due_ready = 0;     // pending, due now, nothing holding it: the next pass takes these
+    int due_waiting = 0;   // pending, the post's time has passed, but held (backoff,
+                           // rate limit, pause, account disabled or needing reconnect)
+    int posted_since = 0;  // targets posted since `since`
+    int failed_since = 0;  // targets failed since `since`
+    std::vector<long long> delays_ms;  // posted since `since`: posted_at - scheduled_at
 };
 
 struct ClaimResult {
@@ -183,6 +196,11 @@ class Store {
                                   const std::string& token, Millis default_lateness) = 0;
     // What claim_due would take now, changing nothing (run --dry-run).
     virtual std::vector<Claimed> peek_due(Instant now, int limit) = 0;
+    // Claims the pending targets of one post whatever their due time (post
+    // publish); targets of held accounts (disabled, reconnect, rate-limited,
+    // paused) stay pending.
+    virtual std::vector<Claimed> claim_post(std::string_view post_id, Instant now,
+                                            Instant lease_until, const std::string& token) = 0;
     // claimed → sending just before the request; false when the claim was lost.
     virtual bool mark_sending(std::string_view target_id, const std::string& token, Instant now,
                               Instant lease_until) = 0;
@@ -201,6 +219,14 @@ class Store {
     virtual void begin_run(const RunRecord& run) = 0;
     virtual void finish_run(const RunRecord& run) = 0;
     virtual std::optional<RunRecord> last_run() = 0;
+
+    // ---- health and housekeeping ----
+    virtual QueueStats queue_stats(Instant now, Instant since) = 0;
+    // Deletes pass records that started before `before`; returns how many.
+    virtual int prune_runs(Instant before) = 0;
+    // Deletes settled posts (posted, failed, cancelled) last changed before
+    // `before`, with their targets and analytics; returns how many posts.
+    virtual int prune_posts(Instant before) = 0;
 };
 
 // Opens the store named by a URL (sqlite:///path, postgresql://…). Throws

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "fakes/fake_mastodon.hpp"
+#include "support/mastodon_world.hpp"
 #include "support/postgres_db.hpp"
 #include "support/sandbox.hpp"
 
@@ -24,35 +25,19 @@ using postsched::testing::TestDatabase;
 
 namespace {
 
-constexpr const char* k_token = "mastodon-token-SECRET-0123456789";
+constexpr const char* k_token = postsched::testing::k_mastodon_token;
 
-// A sandbox whose store is a fresh PostgreSQL database, with a mastodon
-// account "m" and a feed-writing exec account "feed", at a pinned time.
-struct PgWorld {
+// The usual world on a fresh PostgreSQL database.
+struct PgStore {
     TestDatabase db;
-    FakeMastodon mastodon;
-    Sandbox box;
-    PgWorld() {
-        mastodon.add_account(k_token, "1", "alice");
-        for (const auto& [k, v] : db.env())
-            box.env[k] = v;
-        box.env["POSTSCHED_STORE_URL"] = db.url();
-        box.env["SECRET_KEY"] = "correct horse battery staple";
-        box.env["POSTSCHED_NOW"] = "2026-11-28T12:00:00Z";
-        box.env["MTOKEN"] = k_token;
-        box.ok({"init"});
-        box.ok({"account", "add", "mastodon", "--name", "m", "--instance", mastodon.base_url(),
-                "--token-env", "MTOKEN"});
-        box.ok({"account", "add", "exec", "--name", "feed", "--command",
-                "cat >> '" + box.dir() + "/feed.txt'; echo; echo ok"});
+    std::map<std::string, std::string> env() const {
+        auto e = db.env();
+        e["POSTSCHED_STORE_URL"] = db.url();
+        return e;
     }
-    std::string add(const std::vector<std::string>& args) {
-        std::vector<std::string> a{"post", "add"};
-        a.insert(a.end(), args.begin(), args.end());
-        std::string id = box.ok(a);
-        return id.substr(0, id.find('\n'));
-    }
-    json show(const std::string& id) { return json::parse(box.ok({"post", "show", id, "--json"})); }
+};
+struct PgWorld : PgStore, postsched::testing::MastodonWorld {
+    PgWorld() : MastodonWorld(PgStore::env()) {}
     std::string sql(const std::string& statements) const { return db.sql(statements); }
 };
 

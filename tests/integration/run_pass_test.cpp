@@ -9,6 +9,7 @@
 #include "fakes/fake_files.hpp"
 #include "fakes/fake_mastodon.hpp"
 #include "fakes/fake_webhooks.hpp"
+#include "support/mastodon_world.hpp"
 #include "support/sandbox.hpp"
 
 using postsched::fakes::FakeMastodon;
@@ -20,36 +21,12 @@ using postsched::testing::sqlite;
 
 namespace {
 
-constexpr const char* k_token = "mastodon-token-SECRET-0123456789";
-constexpr const char* k_key = "correct horse battery staple";
+constexpr const char* k_token = postsched::testing::k_mastodon_token;
 
-// A sandbox with a key, a mastodon account "m" and a feed-writing exec
-// account "feed", at a pinned time.
-struct World {
-    FakeMastodon mastodon;
+// The usual world, plus fake webhooks ($HOOK_URL is a Discord webhook).
+struct World : postsched::testing::MastodonWorld {
     FakeWebhooks hooks;
-    Sandbox box;
-    World() {
-        mastodon.add_account(k_token, "1", "alice");
-        box.env["SECRET_KEY"] = k_key;
-        box.env["POSTSCHED_NOW"] = "2026-11-28T12:00:00Z";
-        box.env["MTOKEN"] = k_token;
-        box.env["HOOK_URL"] = hooks.discord_url();
-        box.ok({"init"});
-        box.ok({"account", "add", "mastodon", "--name", "m", "--instance", mastodon.base_url(),
-                "--token-env", "MTOKEN"});
-        box.ok({"account", "add", "exec", "--name", "feed", "--command",
-                "cat >> '" + box.dir() + "/feed.txt'; echo; echo ok"});
-    }
-    std::string add(const std::vector<std::string>& args) {
-        std::vector<std::string> a{"post", "add"};
-        a.insert(a.end(), args.begin(), args.end());
-        std::string id = box.ok(a);
-        return id.substr(0, id.find('\n'));
-    }
-    nlohmann::json show(const std::string& id) {
-        return nlohmann::json::parse(box.ok({"post", "show", id, "--json"}));
-    }
+    World() { box.env["HOOK_URL"] = hooks.discord_url(); }
 };
 
 }  // namespace
