@@ -141,7 +141,7 @@ _postsched() {
     case "$cmd/$sub" in
         /)
             opts="$global --version"
-            words='init config db account post import export run retry target stats check'
+            words='init config db account post import export run retry target stats check validate'
             ;;
         init/*) opts=$global ;;
         import/*)
@@ -155,6 +155,7 @@ _postsched() {
         run/*) opts="$global --limit --max-seconds --wait --dry-run --json" ;;
         stats/*) opts="$global --since --json --prometheus" ;;
         check/*) opts="$global --json" ;;
+        validate/*) opts="$global -f --file --part --to --media --alt --option --json" ;;
         config/) words='show' opts=$global ;;
         config/show) opts="$global --json" ;;
         db/) words='migrate status copy prune' opts=$global ;;
@@ -208,7 +209,7 @@ _postsched() {
     esac
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
-    elif [[ $cmd/$sub == post/add && ${#positionals[@]} -eq 0 ]]; then
+    elif [[ ($cmd/$sub == post/add || $cmd == validate) && ${#positionals[@]} -eq 0 ]]; then
         return  # the post's text (or - for stdin)
     elif [[ $cmd == import && ${#positionals[@]} -eq 0 ]]; then
         _postsched_files "$cur"  # the CSV file (or - for stdin)

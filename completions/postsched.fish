@@ -265,6 +265,16 @@ complete -c postsched -n "__fish_seen_subcommand_from stats" -l json -d 'JSON ou
 complete -c postsched -n "__fish_seen_subcommand_from stats" -l prometheus -r -F -d 'Write a node_exporter textfile'
 complete -c postsched -n "__fish_seen_subcommand_from check" -l json -d 'JSON output'
 
+# validate
+complete -c postsched -n __postsched_needs_command -a validate -d 'Check a text for each account with its platform rules'
+complete -c postsched -n "__fish_seen_subcommand_from validate" -l to -x -a '(__postsched_accounts)' -d 'Account name(s)'
+complete -c postsched -n "__fish_seen_subcommand_from validate" -s f -l file -r -F -d 'Read the text from a file'
+complete -c postsched -n "__fish_seen_subcommand_from validate" -l part -x -d 'A further thread part (repeat)'
+complete -c postsched -n "__fish_seen_subcommand_from validate" -l media -r -F -d 'Image/video URL or local path'
+complete -c postsched -n "__fish_seen_subcommand_from validate" -l alt -x -d 'Alt text for the media, in order'
+complete -c postsched -n "__fish_seen_subcommand_from validate" -l option -x -d 'Per-platform option PLATFORM.KEY=VALUE'
+complete -c postsched -n "__fish_seen_subcommand_from validate" -l json -d 'JSON output'
+
 # run
 complete -c postsched -n "__fish_seen_subcommand_from run" -l limit -x -d 'Claim at most this many targets'
 complete -c postsched -n "__fish_seen_subcommand_from run" -l max-seconds -x -d 'Stop starting new publishes after this long'

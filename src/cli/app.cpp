@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
     register_export(app, ctx);
     register_stats(app, ctx);
     register_check(app, ctx);
+    register_validate(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

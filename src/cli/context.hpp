@@ -76,6 +76,7 @@ void register_import(CLI::App& app, Context& ctx);
 void register_export(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
 void register_check(CLI::App& app, Context& ctx);
+void register_validate(CLI::App& app, Context& ctx);
 
 }  // namespace cli
 }  // namespace postsched

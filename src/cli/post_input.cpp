@@ -217,39 +217,80 @@ void validate_post(Context& ctx, const Post& post, const std::vector<Account>& a
     validate_media(ctx, post, accounts);
 }
 
-void validate_content(Context& ctx, const Post& post, const std::vector<Account>& accounts) {
+std::vector<Verdict> check_content(Context& ctx, const Post& post,
+                                   const std::vector<Account>& accounts) {
+    std::vector<Verdict> out;
     for (const auto& a : accounts) {
         auto& adapter = ctx.adapter(a.platform);
         std::string who = a.platform + " account \"" + a.name + "\"";
-        if (post.parts.size() > 1 && !adapter.supports_threads())
-            throw Error(Exit::data, who + " cannot publish threads (this post has " +
-                                        std::to_string(post.parts.size()) + " parts)");
+        if (post.parts.size() > 1 && !adapter.supports_threads()) {
+            adapters::ContentVerdict v;
+            v.ok = false;
+            v.message = who + " cannot publish threads (this post has " +
+                        std::to_string(post.parts.size()) + " parts)";
+            out.push_back({a, 0, v, v.message});
+            continue;
+        }
         for (size_t i = 0; i < post.parts.size(); ++i) {
             auto v = adapter.check_text(a, post.parts[i], post.options);
-            if (v.ok)
-                continue;
             std::string part =
                 post.parts.size() > 1 ? "part " + std::to_string(i + 1) + " " : "text ";
-            throw Error(Exit::data, part + "for " + who + ": " + v.message);
+            out.push_back({a, static_cast<int>(i + 1), v, part + "for " + who + ": " + v.message});
         }
     }
+    return out;
 }
 
-void validate_media(Context& ctx, const Post& post, const std::vector<Account>& accounts) {
+std::vector<Verdict> check_media(Context& ctx, const Post& post,
+                                 const std::vector<Account>& accounts) {
+    std::vector<Verdict> out;
     for (const auto& a : accounts) {
         auto& adapter = ctx.adapter(a.platform);
         std::string who = a.platform + " account \"" + a.name + "\"";
         auto rules = adapter.media_rules(a);
+        adapters::ContentVerdict v;
+        v.unit = "media items";
+        v.count = post.media.size();
+        v.limit = rules.supported ? rules.max_items : 0;
         if (!post.media.empty() && !rules.supported)
-            throw Error(Exit::data, who + " takes no media (this post has " +
-                                        std::to_string(post.media.size()) + ")");
-        if (!post.media.empty() && post.media.size() > rules.max_items)
-            throw Error(Exit::data, who + " takes at most " + std::to_string(rules.max_items) +
-                                        " media items (this post has " +
-                                        std::to_string(post.media.size()) + ")");
-        for (const auto& m : post.media)
-            media::check_for_account(m, rules, a);
+            v.message =
+                who + " takes no media (this post has " + std::to_string(post.media.size()) + ")";
+        else if (!post.media.empty() && post.media.size() > rules.max_items)
+            v.message = who + " takes at most " + std::to_string(rules.max_items) +
+                        " media items (this post has " + std::to_string(post.media.size()) + ")";
+        Exit code = Exit::data;
+        if (v.message.empty())
+            for (const auto& m : post.media) {
+                try {
+                    media::check_for_account(m, rules, a);
+                } catch (const Error& e) {
+                    v.message = e.what();
+                    code = e.code();
+                    break;
+                }
+            }
+        v.ok = v.message.empty();
+        out.push_back({a, 0, v, v.message, code});
     }
+    return out;
+}
+
+namespace {
+void throw_first_problem(const std::vector<Verdict>& verdicts) {
+    for (const auto& v : verdicts)
+        if (!v.verdict.ok)
+            throw Error(v.code, v.problem);
+}
+}  // namespace
+
+void validate_content(Context& ctx, const Post& post, const std::vector<Account>& accounts) {
+    throw_first_problem(check_content(ctx, post, accounts));
+}
+
+void validate_media(Context& ctx, const Post& post, const std::vector<Account>& accounts) {
+    if (post.media.empty())
+        return;
+    throw_first_problem(check_media(ctx, post, accounts));
 }
 
 std::vector<Target> make_targets(Context& ctx, const Post& post,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/context.hpp"
+#include "core/errors.hpp"
 #include "core/model.hpp"
 
 namespace postsched::cli {
@@ -69,8 +70,23 @@ std::vector<Account> resolve_accounts(Context& ctx, const std::vector<std::strin
 // Checks parts, media and options for every account with its platform's own
 // rules. Throws Error(Exit::data) with one line naming account, part and limit.
 void validate_post(Context& ctx, const Post& post, const std::vector<Account>& accounts);
+// One check of a post against one account: a text part (part 1..n), or the
+// post as a whole (part 0: threads not supported, media). `problem` is the
+// one-line message naming account, part and limit when !verdict.ok.
+struct Verdict {
+    Account account;
+    int part = 0;
+    adapters::ContentVerdict verdict;
+    std::string problem;
+    Exit code = Exit::data;  // no_input: a local media file that cannot be read
+};
+// Every verdict, problems and all (postsched validate).
+std::vector<Verdict> check_content(Context& ctx, const Post& post,
+                                   const std::vector<Account>& accounts);
+std::vector<Verdict> check_media(Context& ctx, const Post& post,
+                                 const std::vector<Account>& accounts);
 // The two halves of validate_post: threads and text length; media count,
-// type, size and source.
+// type, size and source. Each throws the first problem.
 void validate_content(Context& ctx, const Post& post, const std::vector<Account>& accounts);
 void validate_media(Context& ctx, const Post& post, const std::vector<Account>& accounts);
 
