@@ -141,6 +141,36 @@ RunResult Sandbox::run(const std::vector<std::string>& args, const std::string& 
     return run_program(argv, input, e);
 }
 
+pid_t Sandbox::spawn(const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& extra_env) const {
+    std::vector<std::string> argv{POSTSCHED_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto e = env;
+    for (const auto& [k, v] : extra_env)
+        e[k] = v;
+    std::vector<std::string> env_strings;
+    for (const auto& [k, v] : e)
+        env_strings.push_back(k + "=" + v);
+    std::vector<char*> envp, cargs;
+    for (auto& s : env_strings)
+        envp.push_back(s.data());
+    envp.push_back(nullptr);
+    for (auto& s : argv)
+        cargs.push_back(s.data());
+    cargs.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int rc = posix_spawn(&pid, cargs[0], &fa, nullptr, cargs.data(), envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        throw std::runtime_error(std::string("cannot start postsched: ") + std::strerror(rc));
+    return pid;
+}
+
 std::string Sandbox::ok(const std::vector<std::string>& args, const std::string& input) const {
     RunResult r = run(args, input);
     std::string cmd;
