@@ -213,13 +213,15 @@ std::vector<Claimed> PostgresStore::peek_due(Instant now, int limit) {
     });
 }
 
+// Keeps the first sending_at of a target being settled (see SqliteStore).
 bool PostgresStore::mark_sending(std::string_view target_id, const std::string& token, Instant now,
                                  Instant lease_until) {
     std::lock_guard lock(m_mutex);
     return transact([&](pqxx::work& tx) {
         return exec(tx,
-                    std::string("UPDATE post_targets SET status = 'sending', sending_at = "
-                                "$1::timestamptz, claimed_until = ") +
+                    std::string("UPDATE post_targets SET status = 'sending', sending_at = CASE "
+                                "WHEN status = 'sending' AND sending_at IS NOT NULL THEN "
+                                "sending_at ELSE $1::timestamptz END, claimed_until = ") +
                         k_lease_end +
                         ", updated_at = $1::timestamptz WHERE id = $3 AND claim_token = $4 AND "
                         "status IN ('claimed','sending')",

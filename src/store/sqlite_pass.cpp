@@ -195,17 +195,19 @@ std::vector<Claimed> SqliteStore::peek_due(Instant now, int limit) {
     return guarded(m_path, [&] { return load_claimed(due_ids(format_instant(now), limit)); });
 }
 
+// A target already `sending` (being settled) keeps its first sending_at:
+// adapters judge from it whether the platform still knows their key.
 bool SqliteStore::mark_sending(std::string_view target_id, const std::string& token, Instant now,
                                Instant lease_until) {
     std::lock_guard lock(m_mutex);
     return guarded(m_path, [&] {
         SQLite::Statement q(*m_db,
-                            "UPDATE post_targets SET status = 'sending', sending_at = ?, "
-                            "claimed_until = ?, updated_at = ? WHERE id = ? AND claim_token = ? "
-                            "AND status IN ('claimed','sending')");
+                            "UPDATE post_targets SET status = 'sending', sending_at = CASE WHEN "
+                            "status = 'sending' AND sending_at IS NOT NULL THEN sending_at ELSE "
+                            "?1 END, claimed_until = ?2, updated_at = ?1 WHERE id = ?4 AND "
+                            "claim_token = ?5 AND status IN ('claimed','sending')");
         q.bind(1, format_instant(now));
         q.bind(2, format_instant(lease_until));
-        q.bind(3, format_instant(now));
         q.bind(4, std::string(target_id));
         q.bind(5, token);
         return q.exec() == 1;

@@ -106,6 +106,7 @@ struct FakeMastodon::Impl {
     std::map<std::string, std::deque<FakeFault>> faults;
     std::map<std::string, int> counts;
     std::vector<std::string> log;
+    int in_flight = 0;
     long long next_id = 109000000000000001;
 
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port); }
@@ -145,6 +146,7 @@ struct FakeMastodon::Impl {
     std::optional<FakeFault> begin(const std::string& route) {
         std::lock_guard lock(mutex);
         ++counts[route];
+        ++in_flight;
         log.push_back(route);
         auto& queue = faults[route];
         if (queue.empty())
@@ -158,6 +160,8 @@ struct FakeMastodon::Impl {
                httplib::Server::Handler inner) {
         auto handler = [this, name, inner](const httplib::Request& req, httplib::Response& res) {
             const std::optional<FakeFault> fault = begin(name);
+            if (fault && fault->before.count() > 0)
+                std::this_thread::sleep_for(fault->before);
             const bool handle = !fault || fault->create ||
                                 fault->action == FakeFault::Action::none ||
                                 fault->action == FakeFault::Action::delay;
@@ -165,6 +169,8 @@ struct FakeMastodon::Impl {
                 inner(req, res);
             if (fault)
                 apply(*fault, res);
+            std::lock_guard lock(mutex);
+            --in_flight;
         };
         if (post) {
             server.Post(pattern, handler);
@@ -363,8 +369,10 @@ struct FakeMastodon::Impl {
     }
 };
 
-FakeMastodon::FakeMastodon() : m_impl(std::make_unique<Impl>()) {
-    m_impl->server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+FakeMastodon::FakeMastodon(int threads) : m_impl(std::make_unique<Impl>()) {
+    m_impl->server.new_task_queue = [threads] {
+        return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+    };
     m_impl->add_routes();
     m_impl->port = m_impl->server.bind_to_any_port("127.0.0.1");
     if (m_impl->port <= 0)
@@ -425,6 +433,11 @@ void FakeMastodon::inject(const std::string& route, FakeFault fault, int times) 
     std::lock_guard lock(m_impl->mutex);
     for (int i = 0; i < times; ++i)
         m_impl->faults[route].push_back(fault);
+}
+
+void FakeMastodon::clear_faults() {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->faults.clear();
 }
 
 void FakeMastodon::fail_statuses(int status, std::string body, int times) {
@@ -492,6 +505,11 @@ int FakeMastodon::requests(const std::string& route) const {
     std::lock_guard lock(m_impl->mutex);
     const auto it = m_impl->counts.find(route);
     return it == m_impl->counts.end() ? 0 : it->second;
+}
+
+int FakeMastodon::in_flight() const {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->in_flight;
 }
 
 std::vector<std::string> FakeMastodon::request_log() const {

@@ -54,6 +54,9 @@ struct FakeFault {
     std::string body = R"({"error":"Internal server error"})";
     std::vector<std::pair<std::string, std::string>> headers;
     Millis delay{0};
+    // Wait this long before handling (or answering) at all: the request is in
+    // flight and has not taken effect yet.
+    Millis before{0};
     // The request takes effect (status created) before the fault: "accepted,
     // then the answer was lost". Always true for `delay`.
     bool create = false;
@@ -70,8 +73,9 @@ class FakeMastodon {
     static constexpr const char* k_instance_v2 = "GET /api/v2/instance";
     static constexpr const char* k_instance_v1 = "GET /api/v1/instance";
 
-    // Starts listening on a free 127.0.0.1 port (a pool of 16 threads).
-    FakeMastodon();
+    // Starts listening on a free 127.0.0.1 port with a pool of `threads`
+    // (each keep-alive client connection holds one while it is open).
+    explicit FakeMastodon(int threads = 16);
     ~FakeMastodon();  // stops the server and joins its threads
     FakeMastodon(const FakeMastodon&) = delete;
     FakeMastodon& operator=(const FakeMastodon&) = delete;
@@ -95,6 +99,7 @@ class FakeMastodon {
     void set_instance_v2(bool available);
 
     void inject(const std::string& route, FakeFault fault, int times = 1);
+    void clear_faults();  // forgets every fault not yet used
     // Shorthands for POST /api/v1/statuses.
     void fail_statuses(int status, std::string body, int times = 1);
     // 429 {"error":"Too many requests"} with X-RateLimit-Reset: `reset_iso`.
@@ -110,6 +115,9 @@ class FakeMastodon {
     std::vector<FakeMedia> media() const;
     int status_requests() const;  // POST /api/v1/statuses, faults included
     int requests(const std::string& route) const;
+    // Requests being handled now (a client that died leaves its request to
+    // finish on the server, as a real server would).
+    int in_flight() const;
     std::vector<std::string> request_log() const;  // route names in arrival order
 
     struct Impl;

@@ -1,16 +1,11 @@
 #include "support/runner_farm.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 #include <pqxx/connection>
 #include <pqxx/transaction>
-
-#include <cstring>
-#include <stdexcept>
 
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
@@ -18,10 +13,20 @@
 
 namespace postsched::testing {
 
+namespace {
+
+std::string fill(std::string sql, const std::string& id, const std::string& series) {
+    sql.replace(sql.find("{id}"), 4, id);
+    sql.replace(sql.find("{series}"), 8, series);
+    return sql;
+}
+
+}  // namespace
+
 RunnerFarm::RunnerFarm(const std::string& store_url,
                        const std::map<std::string, std::string>& store_env,
                        fakes::FakeMastodon& fake, int accounts)
-    : m_url(store_url) {
+    : m_url(store_url.empty() ? "sqlite://" + m_box.db_path() : store_url) {
     fake.add_account(k_token, "1", "farm");
     for (const auto& [k, v] : store_env)
         m_box.env[k] = v;
@@ -34,16 +39,23 @@ RunnerFarm::RunnerFarm(const std::string& store_url,
               "--token-env", "MTOKEN"});
     // More accounts like m0 (same fake user and encrypted token), so a pass
     // has many accounts' targets to spread over its workers.
-    pqxx::connection c(store_url);
-    pqxx::work tx(c);
-    tx.exec(
+    const std::string copies =
         "INSERT INTO social_accounts (id, platform, name, account_id, account_name, "
         "account_username, instance_url, access_token_encrypted, settings, is_active, "
-        "needs_reconnect, created_at) SELECT gen_random_uuid()::text, platform, 'm' || g, "
-        "account_id, account_name, account_username, instance_url, access_token_encrypted, "
-        "settings, true, false, created_at FROM social_accounts, generate_series(1, " +
-        std::to_string(accounts - 1) + ") g WHERE name = 'm0'");
-    tx.commit();
+        "needs_reconnect, created_at) SELECT {id}, platform, 'm' || g, account_id, "
+        "account_name, account_username, instance_url, access_token_encrypted, settings, "
+        "true, false, created_at FROM social_accounts, {series} WHERE name = 'm0'";
+    const std::string n = std::to_string(accounts - 1);
+    if (m_url.starts_with("sqlite:")) {
+        SQLite::Database db(m_box.db_path(), SQLite::OPEN_READWRITE);
+        db.exec("WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < " + n +
+                ") " + fill(copies, "lower(hex(randomblob(16)))", "s"));
+    } else {
+        pqxx::connection c(m_url);
+        pqxx::work tx(c);
+        tx.exec(fill(copies, "gen_random_uuid()::text", "generate_series(1, " + n + ") g"));
+        tx.commit();
+    }
     for (int i = 0; i < accounts; ++i)
         m_account_names.push_back("m" + std::to_string(i));
 }
@@ -126,29 +138,9 @@ RunnerTotals RunnerFarm::drain(const std::string& host, const std::vector<std::s
 
 pid_t RunnerFarm::spawn(const std::string& host, const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& env) const {
-    std::vector<std::string> argv{POSTSCHED_BINARY, "run"};
+    std::vector<std::string> argv{"run"};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> env_strings;
-    for (const auto& [k, v] : env_for(host, env))
-        env_strings.push_back(k + "=" + v);
-    std::vector<char*> envp, cargs;
-    for (auto& s : env_strings)
-        envp.push_back(s.data());
-    envp.push_back(nullptr);
-    for (auto& s : argv)
-        cargs.push_back(s.data());
-    cargs.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    int rc = posix_spawn(&pid, cargs[0], &fa, nullptr, cargs.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        throw std::runtime_error(std::string("cannot start postsched: ") + std::strerror(rc));
-    return pid;
+    return m_box.spawn(argv, env_for(host, env));
 }
 
 int wait_for(pid_t pid) {

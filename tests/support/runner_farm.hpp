@@ -1,6 +1,7 @@
 #pragma once
 // Several `postsched run` hosts on one PostgreSQL store: a sandbox whose store
-// is a PostgreSQL database, mastodon accounts on one fake Mastodon, a backlog
+// is a PostgreSQL database (or its own SQLite file, for single-host benches),
+// mastodon accounts on one fake Mastodon, a backlog
 // of due posts, and runners that each use their own lock file (as separate
 // hosts would). Shared by the integration tests and bench/.
 #include <sys/types.h>
@@ -41,8 +42,9 @@ class RunnerFarm {
     static constexpr const char* k_token = "farm-mastodon-token-0123456789";
     static constexpr const char* k_now = "2026-11-28T12:00:00Z";
 
-    // `store_url` names an empty PostgreSQL database; `store_env` is what a
-    // child process needs to reach it (PGPASSWORD). Makes `accounts`
+    // `store_url` names an empty PostgreSQL database, or is empty for a
+    // SQLite store in the sandbox; `store_env` is what a child process needs
+    // to reach it (PGPASSWORD). Makes `accounts`
     // mastodon accounts named m0, m1, … on `fake`.
     RunnerFarm(const std::string& store_url, const std::map<std::string, std::string>& store_env,
                fakes::FakeMastodon& fake, int accounts);
@@ -68,9 +70,9 @@ class RunnerFarm {
   private:
     std::map<std::string, std::string> env_for(const std::string& host,
                                                const std::map<std::string, std::string>& env) const;
+    Sandbox m_box;  // first: an empty store_url names its SQLite store
     std::string m_url;
     std::vector<std::string> m_account_names;
-    Sandbox m_box;
 };
 
 // Waits for a process started by spawn(); returns its exit code (128 + signal).

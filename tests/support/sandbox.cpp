@@ -65,6 +65,23 @@ void pump(int in_fd, const std::string& input, int out_fd, int err_fd, std::stri
         ::close(in_fd);
 }
 
+// NULL-terminated argv and envp for posix_spawn, owning their strings.
+struct SpawnArgs {
+    std::vector<std::string> argv, env_strings;
+    std::vector<char*> args, envp;
+    SpawnArgs(std::vector<std::string> a, const std::map<std::string, std::string>& env)
+        : argv(std::move(a)) {
+        for (const auto& [k, v] : env)
+            env_strings.push_back(k + "=" + v);
+        for (auto& s : argv)
+            args.push_back(s.data());
+        args.push_back(nullptr);
+        for (auto& s : env_strings)
+            envp.push_back(s.data());
+        envp.push_back(nullptr);
+    }
+};
+
 }  // namespace
 
 RunResult run_program(const std::vector<std::string>& argv, const std::string& input,
@@ -77,19 +94,9 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& i
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    std::vector<std::string> env_strings;
-    for (const auto& [k, v] : env)
-        env_strings.push_back(k + "=" + v);
-    std::vector<char*> envp, args;
-    for (auto& s : env_strings)
-        envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> argv_copy = argv;
-    for (auto& s : argv_copy)
-        args.push_back(s.data());
-    args.push_back(nullptr);
+    SpawnArgs sa(argv, env);
     pid_t pid;
-    int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), envp.data());
+    int rc = posix_spawnp(&pid, sa.args[0], &fa, nullptr, sa.args.data(), sa.envp.data());
     posix_spawn_file_actions_destroy(&fa);
     ::close(in[0]);
     ::close(out[1]);
@@ -139,6 +146,27 @@ RunResult Sandbox::run(const std::vector<std::string>& args, const std::string& 
     for (const auto& [k, v] : extra_env)
         e[k] = v;
     return run_program(argv, input, e);
+}
+
+pid_t Sandbox::spawn(const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& extra_env) const {
+    std::vector<std::string> argv{POSTSCHED_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto e = env;
+    for (const auto& [k, v] : extra_env)
+        e[k] = v;
+    SpawnArgs sa(argv, e);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int rc = posix_spawn(&pid, sa.args[0], &fa, nullptr, sa.args.data(), sa.envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        throw std::runtime_error(std::string("cannot start postsched: ") + std::strerror(rc));
+    return pid;
 }
 
 std::string Sandbox::ok(const std::vector<std::string>& args, const std::string& input) const {

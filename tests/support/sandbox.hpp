@@ -4,6 +4,8 @@
 #include <boost/test/tools/assertion_result.hpp>
 #include <boost/test/tree/test_unit.hpp>
 
+#include <sys/types.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -34,6 +36,10 @@ class Sandbox {
     // Runs postsched with `args`; `input` is its stdin.
     RunResult run(const std::vector<std::string>& args, const std::string& input = "",
                   const std::map<std::string, std::string>& extra_env = {}) const;
+    // Starts postsched with `args` without waiting, stdin and output on
+    // /dev/null; reap it with wait_for() (support/runner_farm.hpp).
+    pid_t spawn(const std::vector<std::string>& args,
+                const std::map<std::string, std::string>& extra_env = {}) const;
     // Like run, but fails the test (with stdout/stderr shown) unless it exits 0.
     std::string ok(const std::vector<std::string>& args, const std::string& input = "") const;
 
