@@ -2,6 +2,7 @@
 #include "adapters/exec/exec_adapter.hpp"
 #include "adapters/mastodon/mastodon_adapter.hpp"
 #include "adapters/webhook/webhook_adapter.hpp"
+#include "adapters/x/x_adapter.hpp"
 
 namespace postsched::adapters {
 
@@ -9,6 +10,8 @@ const std::vector<AdapterInfo>& registry() {
     static const std::vector<AdapterInfo> k_table = {
         {"mastodon", "Mastodon and Mastodon-API instances (--instance URL)", true, true,
          make_mastodon_adapter},
+        {"x", "X (Twitter): OAuth 2.0 user token, or OAuth 1.0a secrets from the environment", true,
+         false, make_x_adapter},
         {"discord", "Discord incoming webhook (the webhook URL is the token)", true, false,
          [](const AdapterContext& c) { return make_webhook_adapter(c, WebhookFlavor::discord); }},
         {"slack", "Slack incoming webhook (the webhook URL is the token)", true, false,

@@ -7,6 +7,7 @@
 
 #include "cli/context.hpp"
 #include "cli/output.hpp"
+#include "cli/x_secrets.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
@@ -20,6 +21,7 @@ struct AddOptions {
     std::string platform, name, token_env, refresh_env, expires_at, platform_id, username,
         display_name, instance, command;
     bool token_stdin = false, no_verify = false;
+    XSecretEnv x_env;
 };
 
 std::string secret_from_env(const std::string& var, const char* what) {
@@ -64,6 +66,8 @@ int run_add(Context& ctx, const AddOptions& o) {
         token = secret_from_env(o.token_env, "--token-env");
     if (o.token_stdin)
         token = secret_from_stdin();
+    if (o.platform == "x" && token.empty())
+        token = x_oauth1_token(o.x_env);
     if (info->needs_token && token.empty())
         throw Error(Exit::usage, o.platform + " needs a token: --token-env VAR or --token-stdin");
     if (info->needs_instance && o.instance.empty())
@@ -214,6 +218,7 @@ void register_account(CLI::App& app, Context& ctx) {
     a->add_option("--instance", add.instance, "instance base URL (mastodon)");
     a->add_option("--command", add.command, "exec: the command that publishes (run by /bin/sh -c)");
     a->add_flag("--no-verify", add.no_verify, "do not check the token with the platform");
+    add_x_secret_options(*a, add.x_env);
     a->callback([&ctx] { ctx.action = [&ctx] { return run_add(ctx, add); }; });
 
     static bool list_json = false;
