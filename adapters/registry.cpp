@@ -1,5 +1,7 @@
 // The registry table: platform name → factory. Adding a platform is one row.
+#include "adapters/bluesky/bluesky_adapter.hpp"
 #include "adapters/exec/exec_adapter.hpp"
+#include "adapters/linkedin/linkedin_adapter.hpp"
 #include "adapters/mastodon/mastodon_adapter.hpp"
 #include "adapters/webhook/webhook_adapter.hpp"
 
@@ -9,6 +11,10 @@ const std::vector<AdapterInfo>& registry() {
     static const std::vector<AdapterInfo> k_table = {
         {"mastodon", "Mastodon and Mastodon-API instances (--instance URL)", true, true,
          make_mastodon_adapter},
+        {"bluesky", "Bluesky (--handle and an app password, or an access token)", true, false,
+         make_bluesky_adapter},
+        {"linkedin", "LinkedIn member, or a page with --platform-account-id urn:li:organization:ID",
+         true, false, make_linkedin_adapter},
         {"discord", "Discord incoming webhook (the webhook URL is the token)", true, false,
          [](const AdapterContext& c) { return make_webhook_adapter(c, WebhookFlavor::discord); }},
         {"slack", "Slack incoming webhook (the webhook URL is the token)", true, false,

@@ -162,8 +162,9 @@ _postsched() {
         account/) words='add list show remove' opts=$global ;;
         account/add)
             opts="$global --name --token-env --token-stdin --refresh-token-env --expires-at
-                --platform-account-id --username --display-name --instance --command --no-verify"
-            ((${#positionals[@]} == 0)) && words='mastodon discord slack webhook exec'
+                --platform-account-id --username --display-name --instance --command --no-verify
+                --handle --app-password-env --app-password-stdin"
+            ((${#positionals[@]} == 0)) && words='mastodon bluesky linkedin discord slack webhook exec'
             ;;
         account/list) opts="$global --json" ;;
         account/show | account/remove)
