@@ -420,4 +420,51 @@ BOOST_AUTO_TEST_CASE(post_add_refuses_what_bluesky_would_refuse) {
     BOOST_TEST(c.fake.requests(FakeBluesky::k_put_record) == 0);
 }
 
+BOOST_AUTO_TEST_CASE(each_error_class_reaches_its_target_state) {
+    Cli c;
+    c.add_account();
+    const auto add = [&](const std::string& text) {
+        std::string id = c.box.ok({"post", "add", text, "--to", "sky", "--now"});
+        return id.substr(0, id.find('\n'));
+    };
+    const auto target = [&](const std::string& id) {
+        return json::parse(c.box.ok({"post", "show", id, "--json"}))["targets"][0];
+    };
+    const long long reset = postsched::to_unix_seconds(k_start + 30min);
+    c.fake.rate_limit(FakeBluesky::k_put_record, reset);
+    const std::string limited = add("limited");
+    c.box.ok({"run"});
+    BOOST_TEST(target(limited)["status"] == "pending");
+    BOOST_TEST(target(limited)["error_kind"] == "rate_limited");
+    BOOST_TEST(target(limited)["next_attempt_at"] == "2026-11-28T12:30:00.000Z");
+
+    c.box.env["POSTSCHED_NOW"] = "2026-11-28T12:31:00Z";
+    c.fake.inject(
+        FakeBluesky::k_put_record,
+        answer(400,
+               R"({"error":"InvalidRequest","message":"Invalid app.bsky.feed.post record: bad"})"));
+    c.box.ok({"run"});
+    BOOST_TEST(target(limited)["status"] == "failed");
+    BOOST_TEST(target(limited)["error"] ==
+               "bluesky answered HTTP 400 to the post for account \"sky\": InvalidRequest: "
+               "Invalid app.bsky.feed.post record: bad");
+
+    c.fake.inject(
+        FakeBluesky::k_put_record,
+        answer(500, R"({"error":"InternalServerError","message":"Internal Server Error"})", true));
+    const std::string once = add("exactly once");
+    c.box.ok({"run"});
+    BOOST_TEST(target(once)["status"] == "posted");
+    BOOST_TEST(c.fake.records_created() == 1);
+
+    c.fake.expire_tokens();
+    const std::string expired = add("expired");
+    c.box.ok({"run"});
+    BOOST_TEST(target(expired)["status"] == "pending");
+    BOOST_TEST(target(expired)["error_kind"] == "auth_expired");
+    BOOST_TEST(json::parse(c.box.ok({"account", "show", "sky", "--json"}))["needs_reconnect"] ==
+               true);
+    BOOST_TEST(c.fake.records_created() == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -301,4 +301,42 @@ BOOST_AUTO_TEST_CASE(post_add_refuses_threads_and_long_text_for_linkedin) {
     BOOST_TEST(is_error(r, 77, {"INVALID_ACCESS_TOKEN: Invalid access token"}));
 }
 
+BOOST_AUTO_TEST_CASE(error_classes_reach_their_target_states_through_run) {
+    Cli c;
+    c.box.ok({"account", "add", "linkedin", "--name", "ada", "--token-env", "LI_TOKEN"});
+    const auto add = [&](const std::string& text) {
+        std::string id = c.box.ok({"post", "add", text, "--to", "ada", "--now"});
+        return id.substr(0, id.find('\n'));
+    };
+    const auto target = [&](const std::string& id) {
+        return json::parse(c.box.ok({"post", "show", id, "--json"}))["targets"][0];
+    };
+    // The answer is lost after LinkedIn created the post: the retry's 422
+    // duplicate names it, and the target is posted with that URN, once.
+    FakeFault lost;
+    lost.action = FakeFault::Action::drop;
+    lost.create = true;
+    c.fake.inject(FakeLinkedIn::k_posts, lost);
+    const std::string id = add("lost answer (once)");
+    c.box.ok({"run"});
+    BOOST_TEST(target(id)["status"] == "pending");
+    BOOST_TEST(target(id)["error_kind"] == "transient");
+    c.box.env["POSTSCHED_NOW"] = "2026-11-28T14:00:00Z";
+    c.box.ok({"run"});
+    const auto posts = c.fake.posts();
+    BOOST_TEST_REQUIRE(posts.size() == 1u);
+    BOOST_TEST(target(id)["status"] == "posted");
+    BOOST_TEST(target(id)["platform_post_id"] == posts[0].urn);
+    BOOST_TEST(target(id)["url"] == "https://www.linkedin.com/feed/update/" + posts[0].urn);
+
+    // A retired version pauses the account's targets with advice.
+    c.fake.set_active_versions({"202701"});
+    const std::string paused = add("after the version retired");
+    c.box.ok({"run"});
+    BOOST_TEST(target(paused)["status"] == "pending");
+    BOOST_TEST(target(paused)["error_kind"] == "paused");
+    BOOST_TEST(target(paused)["error"].get<std::string>().find(
+                   "set platforms.linkedin.version to a current YYYYMM") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
