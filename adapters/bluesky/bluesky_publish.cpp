@@ -112,28 +112,24 @@ std::optional<Outcome> Publication::prepare() {
 }
 
 Outcome Publication::run() {
-    if (auto bad = prepare())
-        return *bad;
-    try {
-        if (m_state.parts.empty()) {
-            if (auto stop = upload_blobs())
-                return *stop;
-        }
-        return write_remaining();
-    } catch (const Stop& stop) {
-        return stop.outcome;
-    }
+    return go(false);
 }
 
 Outcome Publication::settle() {
+    return go(true);
+}
+
+Outcome Publication::go(bool confirm_first) {
     if (auto bad = prepare())
         return *bad;
     try {
-        const Outcome lookup_failed =
-            Outcome::failure(Kind::transient, "the getRecord check could not be read");
-        for (std::size_t i = 0; i < m_state.parts.size(); ++i) {
-            if (m_state.parts[i].uri.empty())
-                confirm(i, lookup_failed);
+        if (confirm_first) {
+            const Outcome lookup_failed =
+                Outcome::failure(Kind::transient, "the getRecord check could not be read");
+            for (std::size_t i = 0; i < m_state.parts.size(); ++i) {
+                if (m_state.parts[i].uri.empty())
+                    confirm(i, lookup_failed);
+            }
         }
         if (m_state.parts.empty()) {
             if (auto stop = upload_blobs())

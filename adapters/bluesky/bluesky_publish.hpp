@@ -43,6 +43,8 @@ class Publication {
     Outcome settle();
 
   private:
+    // run() and settle(): settle first confirms saved, unanswered parts.
+    Outcome go(bool confirm_first);
     std::optional<Outcome> prepare();
     Outcome write_remaining();
     std::optional<Outcome> upload_blobs();
