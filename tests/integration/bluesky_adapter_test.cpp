@@ -368,6 +368,16 @@ BOOST_AUTO_TEST_CASE(account_add_logs_in_with_an_app_password_and_keeps_only_tok
     BOOST_TEST(c.fake.requests(FakeBluesky::k_create_session) == 1);
     BOOST_TEST(c.fake.requests(FakeBluesky::k_get_session) == 1);
 
+    // From stdin too; and never together with a token.
+    c.box.ok({"account", "add", "bluesky", "--name", "sky2", "--handle", "@alice.test",
+              "--app-password-stdin"},
+             std::string(k_app_password) + "\n");
+    BOOST_TEST(c.fake.requests(FakeBluesky::k_create_session) == 2);
+    c.box.env["TOKEN"] = "x";
+    BOOST_TEST(
+        is_error(c.box.run({"account", "add", "bluesky", "--name", "sky3", "--token-env", "TOKEN",
+                            "--handle", k_handle, "--app-password-env", "BSKY_APP_PASSWORD"}),
+                 64, {"give one of --token-env"}));
     c.box.env["BSKY_APP_PASSWORD"] = "wrong-pass-word-xxxx";
     const auto r = c.box.run({"account", "add", "bluesky", "--name", "sky2", "--handle", k_handle,
                               "--app-password-env", "BSKY_APP_PASSWORD"});
