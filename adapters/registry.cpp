@@ -1,5 +1,7 @@
 // The registry table: platform name → factory. Adding a platform is one row.
+#include "adapters/bluesky/bluesky_adapter.hpp"
 #include "adapters/exec/exec_adapter.hpp"
+#include "adapters/linkedin/linkedin_adapter.hpp"
 #include "adapters/mastodon/mastodon_adapter.hpp"
 #include "adapters/webhook/webhook_adapter.hpp"
 #include "adapters/x/x_adapter.hpp"
@@ -12,6 +14,10 @@ const std::vector<AdapterInfo>& registry() {
          make_mastodon_adapter},
         {"x", "X (Twitter): OAuth 2.0 user token, or OAuth 1.0a secrets from the environment", true,
          false, make_x_adapter},
+        {"bluesky", "Bluesky (--handle and an app password, or an access token)", true, false,
+         make_bluesky_adapter},
+        {"linkedin", "LinkedIn member, or a page with --platform-account-id urn:li:organization:ID",
+         true, false, make_linkedin_adapter},
         {"discord", "Discord incoming webhook (the webhook URL is the token)", true, false,
          [](const AdapterContext& c) { return make_webhook_adapter(c, WebhookFlavor::discord); }},
         {"slack", "Slack incoming webhook (the webhook URL is the token)", true, false,

@@ -167,8 +167,9 @@ _postsched() {
         account/add)
             opts="$global --name --token-env --token-stdin --refresh-token-env --expires-at
                 --platform-account-id --username --display-name --instance --command --no-verify
-                --consumer-key-env --consumer-secret-env --access-token-env --access-token-secret-env"
-            ((${#positionals[@]} == 0)) && words='mastodon x discord slack webhook exec'
+                --consumer-key-env --consumer-secret-env --access-token-env --access-token-secret-env
+                --handle --app-password-env --app-password-stdin"
+            ((${#positionals[@]} == 0)) && words='mastodon x bluesky linkedin discord slack webhook exec'
             ;;
         account/list) opts="$global --json" ;;
         account/show | account/remove)

@@ -183,12 +183,14 @@ complete -c postsched -n "__postsched_needs_sub account $account_subs" -a show -
 complete -c postsched -n "__postsched_needs_sub account $account_subs" -a remove -d 'Remove an account'
 
 set -l add 'not __fish_seen_subcommand_from post; and __postsched_in account add'
-complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x discord slack webhook exec" -a mastodon -d 'Mastodon instance (--instance URL)'
-complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x discord slack webhook exec" -a x -d 'X (Twitter)'
-complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x discord slack webhook exec" -a discord -d 'Discord incoming webhook'
-complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x discord slack webhook exec" -a slack -d 'Slack incoming webhook'
-complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x discord slack webhook exec" -a webhook -d 'Generic JSON webhook'
-complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x discord slack webhook exec" -a exec -d 'A local command (--command)'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x bluesky linkedin discord slack webhook exec" -a mastodon -d 'Mastodon instance (--instance URL)'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x bluesky linkedin discord slack webhook exec" -a x -d 'X (Twitter)'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x bluesky linkedin discord slack webhook exec" -a bluesky -d 'Bluesky (--handle and an app password)'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x bluesky linkedin discord slack webhook exec" -a linkedin -d 'LinkedIn member or page'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x bluesky linkedin discord slack webhook exec" -a discord -d 'Discord incoming webhook'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x bluesky linkedin discord slack webhook exec" -a slack -d 'Slack incoming webhook'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x bluesky linkedin discord slack webhook exec" -a webhook -d 'Generic JSON webhook'
+complete -c postsched -n "$add; and not __fish_seen_subcommand_from mastodon x bluesky linkedin discord slack webhook exec" -a exec -d 'A local command (--command)'
 complete -c postsched -n $add -l name -x -d 'The name --to uses; unique'
 complete -c postsched -n $add -l token-env -x -a '(set -nx)' -d 'Read the token (or webhook URL) from this variable'
 complete -c postsched -n $add -l token-stdin -d 'Read the token (or webhook URL) from stdin'
@@ -197,7 +199,10 @@ complete -c postsched -n $add -l expires-at -x -d 'When the access token expires
 complete -c postsched -n $add -l platform-account-id -x -d "The platform's id of the account"
 complete -c postsched -n $add -l username -x -d "The account's username"
 complete -c postsched -n $add -l display-name -x -d "The account's display name"
-complete -c postsched -n $add -l instance -x -d 'Instance base URL (mastodon)'
+complete -c postsched -n $add -l instance -x -d 'Instance base URL (mastodon; bluesky: the PDS)'
+complete -c postsched -n $add -l handle -x -d 'Bluesky: the handle (or email) to log in with'
+complete -c postsched -n $add -l app-password-env -x -a '(set -nx)' -d 'Bluesky: read an app password from this variable'
+complete -c postsched -n $add -l app-password-stdin -d 'Bluesky: read an app password from stdin'
 complete -c postsched -n $add -l command -x -d 'Exec: the command that publishes (/bin/sh -c)'
 complete -c postsched -n $add -l no-verify -d 'Do not check the token with the platform'
 complete -c postsched -n $add -l consumer-key-env -x -a '(set -nx)' -d 'X OAuth 1.0a: variable with the API key'

@@ -8,6 +8,7 @@
 #include "adapters/mastodon/mastodon_internal.hpp"
 #include "core/errors.hpp"
 #include "core/text_count.hpp"
+#include "core/text_links.hpp"
 
 namespace postsched::adapters::mastodon {
 namespace {
@@ -36,43 +37,6 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
             return false;
     }
     return true;
-}
-
-// Length of the http(s) URL starting at `i` (twitter-text's rules, simplified:
-// not after a letter, digit, @, # or $; up to whitespace; trailing
-// punctuation and unbalanced ')' left out), or 0.
-std::size_t url_at(std::string_view s, std::size_t i) {
-    if (i > 0) {
-        const unsigned char before = static_cast<unsigned char>(s[i - 1]);
-        if (std::isalnum(before) || before == '@' || before == '#' || before == '$')
-            return 0;
-    }
-    const std::string_view rest = s.substr(i);
-    const std::size_t scheme = starts_with_ci(rest, "https://")  ? 8
-                               : starts_with_ci(rest, "http://") ? 7
-                                                                 : 0;
-    if (scheme == 0 || scheme >= rest.size())
-        return 0;
-    const unsigned char first = static_cast<unsigned char>(rest[scheme]);
-    if (!std::isalnum(first) && first < 0x80)
-        return 0;
-    std::size_t end = scheme;
-    while (end < rest.size() && !is_space(static_cast<unsigned char>(rest[end])) &&
-           std::strchr("<>\"", rest[end]) == nullptr) {
-        ++end;
-    }
-    for (;;) {
-        const std::string_view url = rest.substr(0, end);
-        if (std::strchr(".,;:!?'", url.back()) != nullptr) {
-            --end;
-        } else if (url.back() == ')' && std::count(url.begin(), url.end(), '(') <
-                                            std::count(url.begin(), url.end(), ')')) {
-            --end;
-        } else {
-            break;
-        }
-    }
-    return end;
 }
 
 // Length of a run like [a-z0-9_]+([.-]+[a-z0-9_]+)* at `i` (0 if none).
@@ -123,7 +87,7 @@ std::string rewrite_entities(std::string_view text, std::optional<std::size_t> u
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
-        if (const std::size_t url = url_at(text, i); url > 0) {
+        if (const std::size_t url = url_length_at(text, i); url > 0) {
             if (url_chars) {
                 out.append(*url_chars, 'x');
             } else {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "cli/bluesky_login.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/x_secrets.hpp"
@@ -19,8 +20,8 @@ namespace {
 
 struct AddOptions {
     std::string platform, name, token_env, refresh_env, expires_at, platform_id, username,
-        display_name, instance, command;
-    bool token_stdin = false, no_verify = false;
+        display_name, instance, command, handle, app_password_env;
+    bool token_stdin = false, no_verify = false, app_password_stdin = false;
     XSecretEnv x_env;
 };
 
@@ -32,12 +33,12 @@ std::string secret_from_env(const std::string& var, const char* what) {
     return v;
 }
 
-std::string secret_from_stdin() {
+std::string secret_from_stdin(const char* option = "--token-stdin") {
     std::string s(std::istreambuf_iterator<char>(std::cin), {});
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
         s.pop_back();
     if (s.empty())
-        throw Error(Exit::usage, "--token-stdin: standard input was empty");
+        throw Error(Exit::usage, std::string(option) + ": standard input was empty");
     return s;
 }
 
@@ -68,6 +69,20 @@ int run_add(Context& ctx, const AddOptions& o) {
         token = secret_from_stdin();
     if (o.platform == "x" && token.empty())
         token = x_oauth1_token(o.x_env);
+    // Bluesky: an app password logs in; only the session's tokens are kept.
+    std::optional<adapters::BlueskySession> session;
+    if (!o.app_password_env.empty() || o.app_password_stdin) {
+        if (!token.empty() || !o.refresh_env.empty() || o.token_stdin ||
+            (!o.app_password_env.empty() && o.app_password_stdin))
+            throw Error(Exit::usage,
+                        "give one of --token-env, --token-stdin, --app-password-env "
+                        "and --app-password-stdin");
+        std::string password = o.app_password_stdin
+                                   ? secret_from_stdin("--app-password-stdin")
+                                   : secret_from_env(o.app_password_env, "--app-password-env");
+        session = bluesky_login(ctx, {o.platform, o.handle, o.instance, std::move(password)});
+        token = session->access_jwt;
+    }
     if (info->needs_token && token.empty())
         throw Error(Exit::usage, o.platform + " needs a token: --token-env VAR or --token-stdin");
     if (info->needs_instance && o.instance.empty())
@@ -97,6 +112,12 @@ int run_add(Context& ctx, const AddOptions& o) {
             throw Error(Exit::usage, "--expires-at \"" + o.expires_at +
                                          "\" is not an ISO-8601 instant with offset");
     }
+    if (session) {
+        a.instance_url = session->pds;
+        a.platform_account_id = session->did;
+        a.username = session->handle;
+        a.token_expiry = session->access_expiry;
+    }
     if (!o.no_verify) {
         auto profile = ctx.adapter(o.platform).verify_account(a, token);
         if (a.platform_account_id.empty())
@@ -111,6 +132,8 @@ int run_add(Context& ctx, const AddOptions& o) {
     }
     if (!token.empty())
         a.access_token_enc = ctx.vault().encrypt(token);
+    if (session)
+        a.refresh_token_enc = ctx.vault().encrypt(session->refresh_jwt);
     if (!o.refresh_env.empty())
         a.refresh_token_enc =
             ctx.vault().encrypt(secret_from_env(o.refresh_env, "--refresh-token-env"));
@@ -215,7 +238,12 @@ void register_account(CLI::App& app, Context& ctx) {
     a->add_option("--platform-account-id", add.platform_id, "the platform's id of the account");
     a->add_option("--username", add.username, "the account's username");
     a->add_option("--display-name", add.display_name, "the account's display name");
-    a->add_option("--instance", add.instance, "instance base URL (mastodon)");
+    a->add_option("--instance", add.instance, "instance base URL (mastodon; bluesky: the PDS)");
+    a->add_option("--handle", add.handle, "bluesky: the handle (or email) to log in with");
+    a->add_option("--app-password-env", add.app_password_env,
+                  "bluesky: read an app password from this variable (used once, never stored)");
+    a->add_flag("--app-password-stdin", add.app_password_stdin,
+                "bluesky: read an app password from stdin (used once, never stored)");
     a->add_option("--command", add.command, "exec: the command that publishes (run by /bin/sh -c)");
     a->add_flag("--no-verify", add.no_verify, "do not check the token with the platform");
     add_x_secret_options(*a, add.x_env);

@@ -21,6 +21,7 @@ struct PlatformConfig {
     std::string redirect_uri;
     Millis timeout{30000};            // per HTTP request (exec: the whole command)
     std::size_t media_max_bytes = 0;  // 0: the platform's default
+    std::string api_version;          // empty: the default (linkedin: LinkedIn-Version)
 };
 
 struct Origin {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "adapters/adapter.hpp"
+#include "adapters/linkedin/linkedin_adapter.hpp"
 #include "core/errors.hpp"
 #include "core/time_format.hpp"
 #include "store/store_url.hpp"
@@ -119,6 +120,39 @@ void add_platform_keys(std::vector<KeySpec>& out, const std::string& p) {
                    }});
 }
 
+// Keys only one platform has.
+void add_specific_keys(std::vector<KeySpec>& out, const std::string& p) {
+    if (p == "bluesky") {
+        out.push_back({"platforms.bluesky.max_image_bytes",
+                       Type::integer,
+                       {"POSTSCHED_BLUESKY_MAX_IMAGE_BYTES"},
+                       false,
+                       true,
+                       "largest image accepted, in bytes (default 1000000, the lexicon's)",
+                       [](const Config& c) {
+                           const auto n = c.platform("bluesky").media_max_bytes;
+                           return std::to_string(n ? n : 1000000);
+                       },
+                       [](Config& c, const std::string& v) {
+                           std::size_t n = 0;
+                           auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+                           if (ec != std::errc() || end != v.data() + v.size() || n == 0)
+                               return quote(v) + " is not a positive whole number of bytes";
+                           c.platforms["bluesky"].media_max_bytes = n;
+                           return std::string();
+                       }});
+    }
+    if (p == "linkedin") {
+        out.push_back(platform_str(p, "version", &PlatformConfig::api_version,
+                                   "LinkedIn-Version header, YYYYMM (default " +
+                                       std::string(adapters::k_linkedin_default_version) + ")"));
+        out.back().get = [](const Config& c) {
+            const auto& v = c.platform("linkedin").api_version;
+            return v.empty() ? std::string(adapters::k_linkedin_default_version) : v;
+        };
+    }
+}
+
 std::vector<KeySpec> build_keys() {
     std::vector<KeySpec> k;
     k.push_back(str_key("store.url", {"POSTSCHED_STORE_URL"},
@@ -179,8 +213,10 @@ std::vector<KeySpec> build_keys() {
     };
     k.push_back(str_key("log.file", {"POSTSCHED_LOG_FILE"}, "log file (default: stderr)",
                         &Config::log_file));
-    for (const auto& info : adapters::registry())
+    for (const auto& info : adapters::registry()) {
         add_platform_keys(k, std::string(info.name));
+        add_specific_keys(k, std::string(info.name));
+    }
     return k;
 }
 

@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(every_problem_is_reported_with_its_line_and_nothing_is_stor
     w.box.ok({"account", "add", "exec", "--name", "future", "--command", "true"});
     sqlite(w.box.db_path(), "UPDATE social_accounts SET is_active = 0 WHERE name = 'sleepy'");
     sqlite(w.box.db_path(),
-           "UPDATE social_accounts SET platform = 'bluesky' WHERE name = 'future'");
+           "UPDATE social_accounts SET platform = 'friendster' WHERE name = 'future'");
     w.box.ok({"post", "add", "stored text", "--to", "feed", "--at", "2027-05-01T09:00Z",
               "--idempotency-key", "taken"});
     std::string stored_id = w.list()[0]["id"];
@@ -184,7 +184,7 @@ BOOST_AUTO_TEST_CASE(every_problem_is_reported_with_its_line_and_nothing_is_stor
                 "6: column \"accounts\": no account named \"nobody\" (see `postsched account "
                 "list`)",
                 "7: column \"accounts\": account \"sleepy\" is not active",
-                "8: column \"accounts\": account \"future\" is on platform \"bluesky\", which "
+                "8: column \"accounts\": account \"future\" is on platform \"friendster\", which "
                 "this postsched cannot publish to",
                 "9: column \"content\": text for mastodon account \"m\": text is 501 characters "
                 "(content warning included, links count 23), over the limit of 500 for "
