@@ -1,6 +1,7 @@
 // The registry table: platform name → factory. Adding a platform is one row.
 #include "adapters/exec/exec_adapter.hpp"
 #include "adapters/mastodon/mastodon_adapter.hpp"
+#include "adapters/meta/meta_adapters.hpp"
 #include "adapters/webhook/webhook_adapter.hpp"
 
 namespace postsched::adapters {
@@ -9,6 +10,11 @@ const std::vector<AdapterInfo>& registry() {
     static const std::vector<AdapterInfo> k_table = {
         {"mastodon", "Mastodon and Mastodon-API instances (--instance URL)", true, true,
          make_mastodon_adapter},
+        {"facebook", "Facebook Page (a Page access token, --platform-account-id PAGE_ID)", true,
+         false, make_facebook_adapter},
+        {"instagram", "Instagram professional account (--platform-account-id IG_USER_ID)", true,
+         false, make_instagram_adapter},
+        {"threads", "Threads account (a Threads user token)", true, false, make_threads_adapter},
         {"discord", "Discord incoming webhook (the webhook URL is the token)", true, false,
          [](const AdapterContext& c) { return make_webhook_adapter(c, WebhookFlavor::discord); }},
         {"slack", "Slack incoming webhook (the webhook URL is the token)", true, false,

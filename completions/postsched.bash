@@ -126,7 +126,7 @@ _postsched() {
         --option)
             compopt -o nospace 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -W 'mastodon.visibility= mastodon.spoiler_text=
-                mastodon.language= mastodon.sensitive= discord.username=' -- "$cur")
+                mastodon.language= mastodon.sensitive= discord.username= facebook.link=' -- "$cur")
             return
             ;;
         --token-env | --refresh-token-env)
@@ -163,7 +163,7 @@ _postsched() {
         account/add)
             opts="$global --name --token-env --token-stdin --refresh-token-env --expires-at
                 --platform-account-id --username --display-name --instance --command --no-verify"
-            ((${#positionals[@]} == 0)) && words='mastodon discord slack webhook exec'
+            ((${#positionals[@]} == 0)) && words='mastodon facebook instagram threads discord slack webhook exec'
             ;;
         account/list) opts="$global --json" ;;
         account/show | account/remove)

@@ -243,6 +243,10 @@ void validate_media(Context& ctx, const Post& post, const std::vector<Account>& 
         if (!post.media.empty() && !rules.supported)
             throw Error(Exit::data, who + " takes no media (this post has " +
                                         std::to_string(post.media.size()) + ")");
+        if (post.media.size() < rules.min_items)
+            throw Error(Exit::data, who + " needs at least " + std::to_string(rules.min_items) +
+                                        " image or video (this post has " +
+                                        std::to_string(post.media.size()) + ")");
         if (!post.media.empty() && post.media.size() > rules.max_items)
             throw Error(Exit::data, who + " takes at most " + std::to_string(rules.max_items) +
                                         " media items (this post has " +
