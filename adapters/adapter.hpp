@@ -82,6 +82,7 @@ using SaveState = std::function<void(const std::string& adapter_state_json)>;
 // Content limits an adapter enforces before any request.
 struct MediaRules {
     std::size_t max_items = 4;
+    std::size_t min_items = 0;  // 1: media required (Instagram)
     std::size_t max_bytes = 8 * 1024 * 1024;
     std::vector<std::string> types = {"image/jpeg", "image/png", "image/gif", "image/webp"};
     bool urls_only = false;  // the platform fetches media itself (Instagram, Threads)

@@ -3,6 +3,7 @@
 #include "adapters/exec/exec_adapter.hpp"
 #include "adapters/linkedin/linkedin_adapter.hpp"
 #include "adapters/mastodon/mastodon_adapter.hpp"
+#include "adapters/meta/meta_adapters.hpp"
 #include "adapters/webhook/webhook_adapter.hpp"
 #include "adapters/x/x_adapter.hpp"
 
@@ -18,6 +19,11 @@ const std::vector<AdapterInfo>& registry() {
          make_bluesky_adapter},
         {"linkedin", "LinkedIn member, or a page with --platform-account-id urn:li:organization:ID",
          true, false, make_linkedin_adapter},
+        {"facebook", "Facebook Page (a Page access token, --platform-account-id PAGE_ID)", true,
+         false, make_facebook_adapter},
+        {"instagram", "Instagram professional account (--platform-account-id IG_USER_ID)", true,
+         false, make_instagram_adapter},
+        {"threads", "Threads account (a Threads user token)", true, false, make_threads_adapter},
         {"discord", "Discord incoming webhook (the webhook URL is the token)", true, false,
          [](const AdapterContext& c) { return make_webhook_adapter(c, WebhookFlavor::discord); }},
         {"slack", "Slack incoming webhook (the webhook URL is the token)", true, false,

@@ -126,7 +126,7 @@ _postsched() {
         --option)
             compopt -o nospace 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -W 'mastodon.visibility= mastodon.spoiler_text=
-                mastodon.language= mastodon.sensitive= discord.username=' -- "$cur")
+                mastodon.language= mastodon.sensitive= discord.username= facebook.link=' -- "$cur")
             return
             ;;
         --token-env | --refresh-token-env)
@@ -169,7 +169,7 @@ _postsched() {
                 --platform-account-id --username --display-name --instance --command --no-verify
                 --consumer-key-env --consumer-secret-env --access-token-env --access-token-secret-env
                 --handle --app-password-env --app-password-stdin"
-            ((${#positionals[@]} == 0)) && words='mastodon x bluesky linkedin discord slack webhook exec'
+            ((${#positionals[@]} == 0)) && words='mastodon x bluesky linkedin facebook instagram threads discord slack webhook exec'
             ;;
         account/list) opts="$global --json" ;;
         account/show | account/remove)

@@ -255,6 +255,10 @@ std::vector<Verdict> check_media(Context& ctx, const Post& post,
         if (!post.media.empty() && !rules.supported)
             v.message =
                 who + " takes no media (this post has " + std::to_string(post.media.size()) + ")";
+        else if (post.media.size() < rules.min_items)
+            v.message = who + " needs at least " + std::to_string(rules.min_items) +
+                        " image or video (this post has " + std::to_string(post.media.size()) +
+                        ")";
         else if (!post.media.empty() && post.media.size() > rules.max_items)
             v.message = who + " takes at most " + std::to_string(rules.max_items) +
                         " media items (this post has " + std::to_string(post.media.size()) + ")";
@@ -288,8 +292,6 @@ void validate_content(Context& ctx, const Post& post, const std::vector<Account>
 }
 
 void validate_media(Context& ctx, const Post& post, const std::vector<Account>& accounts) {
-    if (post.media.empty())
-        return;
     throw_first_problem(check_media(ctx, post, accounts));
 }
 

@@ -42,8 +42,8 @@ int run_validate(Context& ctx, ValidateOptions& o) {
     p.options = read_options(o.options);
     auto accounts = resolve_accounts(ctx, o.to);
     auto verdicts = check_content(ctx, p, accounts);
-    if (!p.media.empty())
-        for (auto& v : check_media(ctx, p, accounts))
+    for (auto& v : check_media(ctx, p, accounts))
+        if (!p.media.empty() || !v.verdict.ok)  // no media and none needed: nothing to say
             verdicts.push_back(std::move(v));
     bool ok = true;
     nlohmann::json list = nlohmann::json::array();

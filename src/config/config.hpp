@@ -22,6 +22,12 @@ struct PlatformConfig {
     Millis timeout{30000};            // per HTTP request (exec: the whole command)
     std::size_t media_max_bytes = 0;  // 0: the platform's default
     std::string api_version;          // empty: the default (linkedin: LinkedIn-Version)
+    // Graph API platforms (facebook, instagram, threads): the version path
+    // prefix ("v26.0"; empty: the adapter's default) and how long publish
+    // waits in one pass for a media container to finish processing.
+    std::string graph_version;
+    Millis poll_interval{3000};
+    int poll_attempts = 5;
 };
 
 struct Origin {

@@ -153,6 +153,43 @@ void add_specific_keys(std::vector<KeySpec>& out, const std::string& p) {
     }
 }
 
+// Keys of the Graph API platforms (facebook, instagram, threads).
+void add_graph_keys(std::vector<KeySpec>& out, const std::string& p) {
+    out.push_back(platform_str(p, "graph_version", &PlatformConfig::graph_version,
+                               "Graph API version path prefix, e.g. v26.0 (threads: v1.0)"));
+    if (p == "facebook")
+        return;  // no media containers to wait for
+    out.push_back({"platforms." + p + ".poll_interval",
+                   Type::duration,
+                   {env_prefix(p) + "POLL_INTERVAL"},
+                   false,
+                   true,
+                   "pause between media container status checks",
+                   [p](const Config& c) { return format_duration(c.platform(p).poll_interval); },
+                   [p](Config& c, const std::string& v) {
+                       auto d = parse_duration(v);
+                       if (!d)
+                           return quote(v) + " is not a duration (like 3s)";
+                       c.platforms[p].poll_interval = *d;
+                       return std::string();
+                   }});
+    out.push_back({"platforms." + p + ".poll_attempts",
+                   Type::integer,
+                   {env_prefix(p) + "POLL_ATTEMPTS"},
+                   false,
+                   true,
+                   "status checks per pass before a container still processing waits",
+                   [p](const Config& c) { return std::to_string(c.platform(p).poll_attempts); },
+                   [p](Config& c, const std::string& v) {
+                       int n = 0;
+                       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+                       if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 100)
+                           return quote(v) + " is not a whole number from 0 to 100";
+                       c.platforms[p].poll_attempts = n;
+                       return std::string();
+                   }});
+}
+
 std::vector<KeySpec> build_keys() {
     std::vector<KeySpec> k;
     k.push_back(str_key("store.url", {"POSTSCHED_STORE_URL"},
@@ -216,6 +253,8 @@ std::vector<KeySpec> build_keys() {
     for (const auto& info : adapters::registry()) {
         add_platform_keys(k, std::string(info.name));
         add_specific_keys(k, std::string(info.name));
+        if (info.name == "facebook" || info.name == "instagram" || info.name == "threads")
+            add_graph_keys(k, std::string(info.name));
     }
     return k;
 }

@@ -1,0 +1,242 @@
+// The Instagram adapter against the fake Graph: single images, carousels,
+// containers IN_PROGRESS over several polls, resume with the saved containers
+// (after the poll budget, after a lost publish answer), 24-hour expiry,
+// processing errors, the publishing quota and the error classes.
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
+
+#include "adapters/meta/meta_adapters.hpp"
+#include "config/config.hpp"
+#include "core/errors.hpp"
+#include "core/time_format.hpp"
+#include "fakes/fake_files.hpp"
+#include "fakes/fake_graph.hpp"
+#include "net/curl_http_client.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using postsched::Account;
+using postsched::Error;
+using postsched::FixedClock;
+using postsched::Instant;
+using postsched::adapters::FetchedMedia;
+using postsched::adapters::Outcome;
+using postsched::adapters::PublishRequest;
+using postsched::fakes::FakeFiles;
+using postsched::fakes::FakeGraph;
+using postsched::fakes::graph_fault;
+using postsched::fakes::GraphFault;
+
+const char* const k_token = "EAAInsta-token-SECRET";
+const Instant k_start = *postsched::parse_utc_instant("2026-01-02T03:00:00Z");
+
+struct Fixture {
+    FakeGraph fake;
+    FakeFiles files;
+    FixedClock clock{k_start};
+    postsched::config::PlatformConfig platform;
+    std::unique_ptr<postsched::net::HttpClient> http =
+        postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));
+    postsched::adapters::AdapterContext context{*http, clock, platform};
+    std::unique_ptr<postsched::adapters::Adapter> adapter;
+    Account account;
+    std::vector<std::string> saved;
+    postsched::adapters::SaveState save = [this](const std::string& s) { saved.push_back(s); };
+
+    Fixture() {
+        platform.name = "instagram";
+        platform.api_base = fake.base_url();
+        platform.timeout = 5000ms;
+        platform.poll_interval = 1ms;
+        platform.poll_attempts = 5;
+        fake.add_instagram(k_token, "1784", "shop");
+        fake.set_clock([this] { return clock.now(); });
+        for (const char* name : {"/a.jpg", "/b.jpg", "/c.jpg"})
+            files.put(name, postsched::fakes::tiny_jpeg(), "image/jpeg");
+        files.put("/p.png", postsched::fakes::tiny_png(), "image/png");
+        account.id = "acc-ig";
+        account.platform = "instagram";
+        account.name = "shop";
+        account.platform_account_id = "1784";
+        adapter = postsched::adapters::make_instagram_adapter(context);
+    }
+
+    FetchedMedia url(const std::string& name) { return {files.url(name), "", "", ""}; }
+    std::vector<FetchedMedia> three() { return {url("/a.jpg"), url("/b.jpg"), url("/c.jpg")}; }
+
+    PublishRequest request(std::vector<FetchedMedia> media, std::string state = "{}",
+                           std::string caption = "caption #one") {
+        return PublishRequest{
+            account,          k_token, "post-1",         "target-1", {std::move(caption)},
+            std::move(media), "{}",    std::move(state), false};
+    }
+    Outcome publish(const PublishRequest& r) { return adapter->publish(r, save); }
+    std::string last() const { return saved.empty() ? "{}" : saved.back(); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(instagram_adapter_test)
+
+BOOST_FIXTURE_TEST_CASE(single_image_goes_through_container_quota_and_publish, Fixture) {
+    const Outcome o = publish(request({url("/a.jpg")}));
+    BOOST_TEST(to_string(o.kind) == "posted");
+    const auto media = fake.media();
+    BOOST_TEST_REQUIRE(media.size() == 1u);
+    BOOST_TEST(media[0].media_type == "IMAGE");
+    BOOST_TEST(media[0].text == "caption #one");
+    BOOST_TEST(o.platform_post_id == media[0].id);
+    BOOST_TEST(o.url == "https://www.instagram.com/p/C" + media[0].id + "/");
+    BOOST_TEST(fake.requests(FakeGraph::k_ig_limit) == 1);
+    const auto log = fake.request_log();
+    BOOST_TEST(log.front().starts_with("POST /v26.0/1784/media"));
+    for (const auto& line : log)
+        BOOST_TEST(line.find(k_token) == std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(three_images_make_one_carousel, Fixture) {
+    const Outcome o = publish(request(three()));
+    BOOST_TEST(to_string(o.kind) == "posted");
+    const auto media = fake.media();
+    BOOST_TEST_REQUIRE(media.size() == 1u);
+    BOOST_TEST(media[0].media_type == "CAROUSEL");
+    BOOST_TEST(media[0].urls == (std::vector<std::string>{files.url("/a.jpg"), files.url("/b.jpg"),
+                                                          files.url("/c.jpg")}));
+    BOOST_TEST(fake.containers().size() == 4u);
+}
+
+BOOST_FIXTURE_TEST_CASE(containers_in_progress_for_several_polls_are_awaited, Fixture) {
+    fake.set_processing_polls(3);
+    const Outcome o = publish(request(three()));
+    BOOST_TEST(to_string(o.kind) == "posted");
+    BOOST_TEST(fake.media().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(still_processing_waits_and_resumes_with_the_same_containers, Fixture) {
+    fake.set_processing_polls(4);
+    platform.poll_attempts = 2;
+    const Outcome first = publish(request(three()));
+    BOOST_TEST(to_string(first.kind) == "waiting");
+    BOOST_TEST_REQUIRE(first.retry_at.has_value());
+    BOOST_TEST((*first.retry_at == k_start + 30s));
+    BOOST_TEST(fake.media().empty());
+    BOOST_TEST(fake.containers().size() == 3u);  // the children; no carousel yet
+    platform.poll_attempts = 5;
+    clock.set(k_start + 1min);
+    const Outcome second = publish(request(three(), last()));
+    BOOST_TEST(to_string(second.kind) == "posted");
+    BOOST_TEST(fake.containers().size() == 4u);  // the same children, one carousel
+    BOOST_TEST(fake.media().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(lost_publish_answer_is_resolved_from_the_container, Fixture) {
+    GraphFault fault;
+    fault.drop = true;
+    fault.create = true;  // published, then the connection broke
+    fake.inject(FakeGraph::k_ig_publish, fault);
+    const Outcome first = publish(request(three()));
+    BOOST_TEST(to_string(first.kind) == "transient");
+    BOOST_TEST(first.message.find("may have been created") != std::string::npos);
+    BOOST_TEST(fake.media().size() == 1u);
+    const Outcome settled = adapter->settle(request(three(), last()), save, k_start);
+    BOOST_TEST(to_string(settled.kind) == "posted");
+    BOOST_TEST(fake.media().size() == 1u);
+    BOOST_TEST(settled.platform_post_id == fake.media().at(0).id);
+    BOOST_TEST(fake.requests(FakeGraph::k_ig_publish) == 1);
+    BOOST_TEST(fake.containers().size() == 4u);
+}
+
+BOOST_FIXTURE_TEST_CASE(publish_that_never_arrived_is_sent_again_once, Fixture) {
+    GraphFault fault;
+    fault.drop = true;  // the request never took effect
+    fake.inject(FakeGraph::k_ig_publish, fault);
+    BOOST_TEST(to_string(publish(request({url("/a.jpg")})).kind) == "transient");
+    const Outcome second = publish(request({url("/a.jpg")}, last()));
+    BOOST_TEST(to_string(second.kind) == "posted");
+    BOOST_TEST(fake.media().size() == 1u);
+    BOOST_TEST(fake.containers().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(containers_older_than_a_day_are_recreated, Fixture) {
+    fake.set_processing_polls(10);
+    platform.poll_attempts = 1;
+    BOOST_TEST(to_string(publish(request({url("/a.jpg")})).kind) == "waiting");
+    fake.set_processing_polls(0);
+    clock.set(k_start + 25h);
+    const Outcome o = publish(request({url("/a.jpg")}, last()));
+    BOOST_TEST(to_string(o.kind) == "posted");
+    BOOST_TEST(fake.containers().size() == 2u);
+    BOOST_TEST(fake.media().at(0).container_id == fake.containers().at(1).id);
+}
+
+BOOST_FIXTURE_TEST_CASE(processing_error_fails_with_the_reason, Fixture) {
+    fake.fail_processing(files.url("/b.jpg"), "2207009 aspect ratio not supported");
+    const Outcome o = publish(request(three()));
+    BOOST_TEST(to_string(o.kind) == "permanent");
+    BOOST_TEST(o.message.find("aspect ratio not supported") != std::string::npos);
+    BOOST_TEST(fake.media().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(exhausted_quota_is_rate_limited_before_publishing, Fixture) {
+    fake.set_quota("1784", 50, 50);
+    const Outcome o = publish(request({url("/a.jpg")}));
+    BOOST_TEST(to_string(o.kind) == "rate_limited");
+    BOOST_TEST((o.retry_at == k_start + 1h));
+    BOOST_TEST(o.message.find("50 of 50") != std::string::npos);
+    BOOST_TEST(fake.requests(FakeGraph::k_ig_publish) == 0);
+    fake.set_quota("1784", 49, 50);  // the window freed one
+    clock.set(k_start + 1h);
+    BOOST_TEST(to_string(publish(request({url("/a.jpg")}, last())).kind) == "posted");
+    BOOST_TEST(fake.containers().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(quota_error_from_publish_is_rate_limited_and_spam_is_permanent, Fixture) {
+    fake.inject(FakeGraph::k_ig_publish,
+                graph_fault(400, 9, 2207042, "The maximum number of posts has been reached."));
+    BOOST_TEST(to_string(publish(request({url("/a.jpg")})).kind) == "rate_limited");
+    fake.inject(FakeGraph::k_ig_publish,
+                graph_fault(400, 4, 2207051, "This action was blocked as suspected spam."));
+    const Outcome o = publish(request({url("/a.jpg")}, last()));
+    BOOST_TEST(to_string(o.kind) == "permanent");
+    BOOST_TEST(o.message.find("suspected spam") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(png_is_refused_by_instagram_and_local_files_never_sent, Fixture) {
+    Outcome o = publish(request({url("/p.png")}));
+    BOOST_TEST(to_string(o.kind) == "permanent");
+    BOOST_TEST(o.message.find("(code 36001/2207005)") != std::string::npos);
+    o = publish(request({{"/home/me/a.jpg", "", "image/jpeg", "bytes"}}));
+    BOOST_TEST(to_string(o.kind) == "permanent");
+    BOOST_TEST(o.message.find("local file") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(expired_token_and_missing_permission, Fixture) {
+    fake.add_instagram("EAA-basic", "1784", "shop", {"instagram_basic"});
+    auto r = request({url("/a.jpg")});
+    r.access_token = "EAA-basic";
+    Outcome o = publish(r);
+    BOOST_TEST(to_string(o.kind) == "permanent");
+    BOOST_TEST(o.message.find("instagram_content_publish") != std::string::npos);
+    fake.expire_token(k_token);
+    o = publish(request({url("/a.jpg")}));
+    BOOST_TEST(to_string(o.kind) == "auth_expired");
+}
+
+BOOST_FIXTURE_TEST_CASE(rules_need_media_urls_jpeg_and_at_most_ten, Fixture) {
+    const auto rules = adapter->media_rules(account);
+    BOOST_TEST(rules.urls_only);
+    BOOST_TEST(rules.min_items == 1u);
+    BOOST_TEST(rules.max_items == 10u);
+    BOOST_TEST(
+        (rules.types == std::vector<std::string>{"image/jpeg", "video/mp4", "video/quicktime"}));
+    BOOST_TEST(!adapter->supports_threads());
+    const auto profile = adapter->verify_account(account, k_token);
+    BOOST_TEST(profile.username == "shop");
+    Account no_id = account;
+    no_id.platform_account_id.clear();
+    BOOST_CHECK_THROW(adapter->verify_account(no_id, k_token), Error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
