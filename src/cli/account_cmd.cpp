@@ -234,6 +234,8 @@ void register_account(CLI::App& app, Context& ctx) {
     r->add_option("name", rm_name, "account name")->required();
     r->add_flag("--force", rm_force, "also remove its unsent targets");
     r->callback([&ctx] { ctx.action = [&ctx] { return run_remove(ctx, rm_name, rm_force); }; });
+
+    register_account_oauth(*account, ctx);
 }
 
 }  // namespace postsched::cli

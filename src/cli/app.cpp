@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
     register_retry(app, ctx);
     register_import(app, ctx);
     register_export(app, ctx);
+    register_keys(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -45,6 +45,8 @@ class Context {
     // The store without the schema check (db migrate/status).
     store::Store& raw_store();
     const crypto::Vault& vault();
+    // Forgets the loaded keys, so the next vault() reads them again (keys rotate).
+    void reload_vault();
     const Clock& clock();
     net::HttpClient& http();
     // An adapter instance for validation and account checks.
@@ -74,6 +76,9 @@ void register_run(CLI::App& app, Context& ctx);
 void register_retry(CLI::App& app, Context& ctx);
 void register_import(CLI::App& app, Context& ctx);
 void register_export(CLI::App& app, Context& ctx);
+void register_keys(CLI::App& app, Context& ctx);
+// account connect | refresh | enable | disable, on the `account` subcommand.
+void register_account_oauth(CLI::App& account, Context& ctx);
 
 }  // namespace cli
 }  // namespace postsched
