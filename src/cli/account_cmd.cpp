@@ -5,6 +5,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "cli/account_name.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "core/errors.hpp"
@@ -39,15 +40,6 @@ std::string secret_from_stdin() {
     return s;
 }
 
-void check_name(const std::string& name) {
-    if (name.empty() || name.size() > 64)
-        throw Error(Exit::usage, "--name: give 1 to 64 characters");
-    for (char c : name)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
-            throw Error(Exit::usage,
-                        "--name \"" + name + "\": use letters, digits, '-', '_' and '.' only");
-}
-
 int run_add(Context& ctx, const AddOptions& o) {
     const auto* info = adapters::find_adapter(o.platform);
     if (!info) {
@@ -56,7 +48,7 @@ int run_add(Context& ctx, const AddOptions& o) {
             names += (names.empty() ? "" : ", ") + std::string(i.name);
         throw Error(Exit::usage, "unknown platform \"" + o.platform + "\" (known: " + names + ")");
     }
-    check_name(o.name);
+    check_account_name(o.name);
     if (!o.token_env.empty() && o.token_stdin)
         throw Error(Exit::usage, "give the token with --token-env or --token-stdin, not both");
     std::string token;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "cli/account_name.hpp"
 #include "cli/context.hpp"
 #include "core/errors.hpp"
 #include "core/ids.hpp"
@@ -43,21 +44,12 @@ std::string joined(const std::vector<std::string>& v) {
     return s;
 }
 
-void check_name(const std::string& name) {
-    if (name.empty() || name.size() > 64)
-        throw Error(Exit::usage, "--name: give 1 to 64 characters");
-    for (char c : name)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
-            throw Error(Exit::usage,
-                        "--name \"" + name + "\": use letters, digits, '-', '_' and '.' only");
-}
-
 int run_connect(Context& ctx, const ConnectArgs& o) {
     auto names = connectable();
     if (std::find(names.begin(), names.end(), o.platform) == names.end())
         throw Error(Exit::usage, "unknown platform \"" + o.platform +
                                      "\" for connect (known: " + joined(names) + ")");
-    check_name(o.name);
+    check_account_name(o.name);
     auto& store = ctx.store();
     auto existing = store.find_account(o.name);
     if (existing && existing->platform != o.platform)
