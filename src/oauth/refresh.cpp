@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
+#include "core/errors.hpp"
 #include "core/time_format.hpp"
 #include "crypto/vault.hpp"
 #include "oauth/client.hpp"
@@ -164,7 +165,16 @@ int Refresher::refresh_idle() {
             continue;
         // A Bluesky session's refresh token decides; otherwise the access token.
         Millis within = expiry == a.token_expiry ? window : Millis::max();
-        auto r = refresh(a, within);
+        RefreshResult r;
+        try {
+            r = refresh(a, within);
+        } catch (const Error& e) {
+            if (e.code() != Exit::config)
+                throw;  // a key problem stops the pass, as for publishing
+            // A platform's client settings missing: the other accounts go on.
+            spdlog::error("account \"{}\": cannot refresh its token: {}", a.name, e.what());
+            continue;
+        }
         if (r.status == Status::refreshed)
             ++n;
         else if (r.status == Status::rejected)

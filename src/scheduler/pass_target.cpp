@@ -133,7 +133,17 @@ std::optional<adapters::Outcome> Pass::fresh_token(const Account& account,
         return std::nullopt;
     using Status = oauth::RefreshResult::Status;
     Instant now = m_clock.now();
-    auto r = m_refresher->refresh(account, m_config.refresh_margin);
+    oauth::RefreshResult r;
+    try {
+        r = m_refresher->refresh(account, m_config.refresh_margin);
+    } catch (const Error& e) {
+        if (e.code() != Exit::config)
+            throw;
+        // The platform's client settings are missing: this account waits
+        // (with backoff), the others go on.
+        r.status = Status::unavailable;
+        r.message = "account \"" + account.name + "\": cannot refresh its token: " + e.what();
+    }
     switch (r.status) {
         case Status::refreshed:
             req.access_token = r.access_token;

@@ -287,6 +287,19 @@ BOOST_AUTO_TEST_CASE(a_token_endpoint_that_is_down_leaves_the_account_alone) {
     BOOST_TEST(c.sql("SELECT needs_reconnect, refreshing_until FROM social_accounts") == "0|\n");
 }
 
+BOOST_AUTO_TEST_CASE(missing_client_settings_hold_one_account_not_the_pass) {
+    Cli c("RT-whatever");
+    c.box.env.erase("POSTSCHED_X_CLIENT_ID");
+    RunResult r = c.box.run({"run"});
+    BOOST_TEST(r.code == 0, r.err);
+    BOOST_TEST(says(r.err,
+                    "account \"xacct\": cannot refresh its token: no OAuth client id for "
+                    "x: set platforms.x.client_id or POSTSCHED_X_CLIENT_ID"),
+               r.err);
+    BOOST_TEST(c.fake.token_requests() == 0);
+    BOOST_TEST(c.sql("SELECT needs_reconnect, refreshing_until FROM social_accounts") == "0|\n");
+}
+
 BOOST_AUTO_TEST_CASE(account_refresh_forces_one_and_says_when_it_cannot) {
     Cli c("placeholder");
     std::string rt = c.fake.seed_grant();
