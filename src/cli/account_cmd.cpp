@@ -134,13 +134,6 @@ int run_list(Context& ctx, bool json) {
     return 0;
 }
 
-Account require_account(Context& ctx, const std::string& name) {
-    auto a = ctx.store().find_account(name);
-    if (!a)
-        throw Error(Exit::data, "no account named \"" + name + "\" (see `postsched account list`)");
-    return *a;
-}
-
 int run_show(Context& ctx, const std::string& name, bool json) {
     Account a = require_account(ctx, name);
     if (json) {

@@ -107,13 +107,6 @@ int run_connect(Context& ctx, const ConnectArgs& o) {
     return 0;
 }
 
-Account require_account(Context& ctx, const std::string& name) {
-    auto a = ctx.store().find_account(name);
-    if (!a)
-        throw Error(Exit::data, "no account named \"" + name + "\" (see `postsched account list`)");
-    return *a;
-}
-
 int run_refresh(Context& ctx, const std::string& name) {
     Account a = require_account(ctx, name);
     oauth::Refresher refresher(ctx.store(), ctx.vault(), ctx.config(), ctx.http(), ctx.clock());
