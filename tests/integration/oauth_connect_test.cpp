@@ -412,4 +412,22 @@ BOOST_AUTO_TEST_CASE(a_denied_mastodon_consent_stores_nothing_and_leaks_nothing)
     BOOST_TEST(m.box.ok({"account", "list", "--json"}) == "[]\n");
 }
 
+BOOST_AUTO_TEST_CASE(client_secrets_come_from_the_environment_and_are_masked) {
+    Sandbox box;
+    auto r = box.run({"config", "show"}, "",
+                     {{"TWITTER_CLIENT_ID", "cid"}, {"TWITTER_CLIENT_SECRET", "supersecret-x"}});
+    BOOST_TEST(r.code == 0, r.err);
+    BOOST_TEST(r.out.find("supersecret-x") == std::string::npos);
+    auto at = r.out.find("platforms.x.client_secret ");
+    BOOST_REQUIRE(at != std::string::npos);
+    std::string line = r.out.substr(at, r.out.find('\n', at) - at);
+    BOOST_TEST(line.find("********") != std::string::npos, line);
+    BOOST_TEST(r.out.find("env TWITTER_CLIENT_SECRET") != std::string::npos, r.out);
+    box.write_file("config/postsched/config.toml", "[platforms.x]\nclient_secret = \"s\"\n");
+    r = box.run({"config", "show"});
+    BOOST_TEST(testing::is_error(r, 78,
+                                 {"config.toml:2: key \"platforms.x.client_secret\" may only "
+                                  "be set in the environment (POSTSCHED_X_CLIENT_SECRET)"}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
