@@ -71,7 +71,7 @@ _postsched() {
         esac
         if [[ -z $cmd ]]; then
             cmd=$w
-        elif [[ -z $sub && $cmd =~ ^(config|db|account|post|target)$ ]]; then
+        elif [[ -z $sub && $cmd =~ ^(config|db|account|post|target|keys)$ ]]; then
             sub=$w
         else
             positionals+=("$w")
@@ -141,7 +141,7 @@ _postsched() {
     case "$cmd/$sub" in
         /)
             opts="$global --version"
-            words='init config db account post import export run retry target stats check validate'
+            words='init config db account post import export run retry target stats check validate keys'
             ;;
         init/*) opts=$global ;;
         import/*)
@@ -163,7 +163,18 @@ _postsched() {
         db/migrate) opts=$global ;;
         db/status) opts="$global --json" ;;
         db/copy) opts="$global --from --to --force --json" ;;
-        account/) words='add list show remove' opts=$global ;;
+        account/) words='add list show remove connect refresh enable disable' opts=$global ;;
+        account/connect)
+            opts="$global --name --no-browser --instance"
+            ((${#positionals[@]} == 0)) && words='mastodon'
+            ;;
+        account/refresh | account/enable | account/disable)
+            opts=$global
+            ((${#positionals[@]} == 0)) && words=$(_postsched_accounts)
+            ;;
+        keys/) words='generate rotate' opts=$global ;;
+        keys/generate) opts="$global --file" ;;
+        keys/rotate) opts=$global ;;
         account/add)
             opts="$global --name --token-env --token-stdin --refresh-token-env --expires-at
                 --platform-account-id --username --display-name --instance --command --no-verify

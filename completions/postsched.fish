@@ -122,7 +122,8 @@ end
 
 set -l config_subs show
 set -l db_subs migrate status copy prune
-set -l account_subs add list show remove
+set -l account_subs add list show remove connect refresh enable disable
+set -l keys_subs generate rotate
 set -l post_subs add list show edit reschedule approve cancel publish
 set -l target_subs resolve
 
@@ -140,6 +141,7 @@ complete -c postsched -n __postsched_needs_command -a init -d 'Create the config
 complete -c postsched -n __postsched_needs_command -a config -d 'Inspect the configuration'
 complete -c postsched -n __postsched_needs_command -a db -d 'Store schema maintenance'
 complete -c postsched -n __postsched_needs_command -a account -d 'Manage the accounts posts go to'
+complete -c postsched -n __postsched_needs_command -a keys -d 'Manage the encryption keys of stored tokens'
 complete -c postsched -n __postsched_needs_command -a post -d 'Add and manage scheduled posts'
 complete -c postsched -n __postsched_needs_command -a import -d 'Schedule the posts of a CSV file, all or nothing'
 complete -c postsched -n __postsched_needs_command -a export -d 'Write posts as CSV (the columns import reads)'
@@ -217,6 +219,20 @@ complete -c postsched -n '__postsched_in account list' -l json -d 'JSON output'
 complete -c postsched -n '__postsched_in account show' -l json -d 'JSON output'
 complete -c postsched -n '__postsched_in account remove' -l force -d 'Also remove its unsent targets'
 complete -c postsched -n '__postsched_in account show remove; and __postsched_no_positional' -a '(__postsched_accounts)' -d Account
+complete -c postsched -n "__postsched_needs_sub account $account_subs" -a connect -d 'Connect an account in the browser (OAuth), or reconnect one'
+complete -c postsched -n "__postsched_needs_sub account $account_subs" -a refresh -d "Refresh an account's token now"
+complete -c postsched -n "__postsched_needs_sub account $account_subs" -a enable -d "Let an account's targets go out again"
+complete -c postsched -n "__postsched_needs_sub account $account_subs" -a disable -d 'Hold an account: its targets wait'
+set -l connect '__postsched_in account connect'
+complete -c postsched -n "$connect; and __postsched_no_positional" -a mastodon -d 'Mastodon instance (--instance URL)'
+complete -c postsched -n $connect -l name -x -d 'The name --to uses; an existing one is reconnected'
+complete -c postsched -n $connect -l no-browser -d 'Print the URL, read the final redirect URL from stdin'
+complete -c postsched -n $connect -l instance -x -d 'Instance base URL (mastodon)'
+complete -c postsched -n '__postsched_in account refresh enable disable; and __postsched_no_positional' -a '(__postsched_accounts)' -d Account
+# keys
+complete -c postsched -n "__postsched_needs_sub keys $keys_subs" -a generate -d 'Write a new key file (0600); never overwrites'
+complete -c postsched -n "__postsched_needs_sub keys $keys_subs" -a rotate -d 'Put a new key first and re-encrypt every stored secret'
+complete -c postsched -n '__postsched_in keys generate' -l file -r -F -d 'Where to write it'
 
 # post
 complete -c postsched -n "__postsched_needs_sub post $post_subs" -a add -d 'Schedule a post to one or more accounts'

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "cli/bluesky_login.hpp"
+#include "cli/account_name.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/x_secrets.hpp"
@@ -42,15 +43,6 @@ std::string secret_from_stdin(const char* option = "--token-stdin") {
     return s;
 }
 
-void check_name(const std::string& name) {
-    if (name.empty() || name.size() > 64)
-        throw Error(Exit::usage, "--name: give 1 to 64 characters");
-    for (char c : name)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
-            throw Error(Exit::usage,
-                        "--name \"" + name + "\": use letters, digits, '-', '_' and '.' only");
-}
-
 int run_add(Context& ctx, const AddOptions& o) {
     const auto* info = adapters::find_adapter(o.platform);
     if (!info) {
@@ -59,7 +51,7 @@ int run_add(Context& ctx, const AddOptions& o) {
             names += (names.empty() ? "" : ", ") + std::string(i.name);
         throw Error(Exit::usage, "unknown platform \"" + o.platform + "\" (known: " + names + ")");
     }
-    check_name(o.name);
+    check_account_name(o.name);
     if (!o.token_env.empty() && o.token_stdin)
         throw Error(Exit::usage, "give the token with --token-env or --token-stdin, not both");
     std::string token;
@@ -169,13 +161,6 @@ int run_list(Context& ctx, bool json) {
     return 0;
 }
 
-Account require_account(Context& ctx, const std::string& name) {
-    auto a = ctx.store().find_account(name);
-    if (!a)
-        throw Error(Exit::data, "no account named \"" + name + "\" (see `postsched account list`)");
-    return *a;
-}
-
 int run_show(Context& ctx, const std::string& name, bool json) {
     Account a = require_account(ctx, name);
     if (json) {
@@ -267,6 +252,8 @@ void register_account(CLI::App& app, Context& ctx) {
     r->add_option("name", rm_name, "account name")->required();
     r->add_flag("--force", rm_force, "also remove its unsent targets");
     r->callback([&ctx] { ctx.action = [&ctx] { return run_remove(ctx, rm_name, rm_force); }; });
+
+    register_account_oauth(*account, ctx);
 }
 
 }  // namespace postsched::cli

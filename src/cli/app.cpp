@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
     register_stats(app, ctx);
     register_check(app, ctx);
     register_validate(app, ctx);
+    register_keys(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -44,6 +44,10 @@ const crypto::Vault& Context::vault() {
     return *m_vault;
 }
 
+void Context::reload_vault() {
+    m_vault.reset();
+}
+
 const Clock& Context::clock() {
     if (!m_clock)
         m_clock = make_process_clock();

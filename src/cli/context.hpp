@@ -45,6 +45,8 @@ class Context {
     // The store without the schema check (db migrate/status).
     store::Store& raw_store();
     const crypto::Vault& vault();
+    // Forgets the loaded keys, so the next vault() reads them again (keys rotate).
+    void reload_vault();
     const Clock& clock();
     net::HttpClient& http();
     // An adapter instance for validation and account checks.
@@ -77,6 +79,9 @@ void register_export(CLI::App& app, Context& ctx);
 void register_stats(CLI::App& app, Context& ctx);
 void register_check(CLI::App& app, Context& ctx);
 void register_validate(CLI::App& app, Context& ctx);
+void register_keys(CLI::App& app, Context& ctx);
+// account connect | refresh | enable | disable, on the `account` subcommand.
+void register_account_oauth(CLI::App& account, Context& ctx);
 
 }  // namespace cli
 }  // namespace postsched

@@ -12,6 +12,7 @@
 #include "config/config_keys.hpp"
 #include "core/errors.hpp"
 #include "core/zoned_time.hpp"
+#include "oauth/provider.hpp"
 
 namespace postsched::config {
 namespace fs = std::filesystem;
@@ -105,7 +106,7 @@ void set_from_node(Config& c, const KeySpec& spec, const toml::node& node,
 
 void load_platform_table(Config& c, const std::string& name, const toml::table& table,
                          const std::string& file) {
-    if (!adapters::find_adapter(name))
+    if (!adapters::find_adapter(name) && !oauth::find_provider(name))
         throw Error(Exit::config,
                     where(file, table) + ": unknown platform \"" + name + "\" in [platforms]");
     for (const auto& [k, node] : table) {

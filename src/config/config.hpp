@@ -19,6 +19,9 @@ struct PlatformConfig {
     std::string client_secret_env;   // variable holding the client secret
     std::string client_secret_file;  // file holding the client secret
     std::string redirect_uri;
+    std::string auth_url;             // OAuth authorize endpoint override (tests, proxies)
+    std::string token_url;            // OAuth token endpoint override
+    std::string refresh_url;          // Instagram/Threads refresh endpoint override
     Millis timeout{30000};            // per HTTP request (exec: the whole command)
     std::size_t media_max_bytes = 0;  // 0: the platform's default
     std::string api_version;          // empty: the default (linkedin: LinkedIn-Version)
@@ -53,6 +56,9 @@ struct Config {
     Millis http_timeout{30000};
     Millis check_max_pass_age{15 * 60000};           // check: the last pass older → alert
     Millis check_token_warning{7LL * 24 * 3600000};  // check: token expiring sooner → alert
+    Millis refresh_margin{600000};   // refresh tokens expiring within this before publishing
+    Millis connect_timeout{300000};  // how long `account connect` waits for the redirect
+    std::string browser;             // command opening the authorization URL ("" : print only)
     std::size_t media_max_bytes = 50 * 1024 * 1024;
     std::string default_timezone;  // empty: the system zone
     std::string key_file;

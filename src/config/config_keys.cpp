@@ -8,6 +8,7 @@
 #include "adapters/linkedin/linkedin_adapter.hpp"
 #include "core/errors.hpp"
 #include "core/time_format.hpp"
+#include "oauth/provider.hpp"
 #include "store/store_url.hpp"
 
 namespace postsched::config {
@@ -190,6 +191,44 @@ void add_graph_keys(std::vector<KeySpec>& out, const std::string& p) {
                    }});
 }
 
+// OAuth client keys of a provider: id, secret (environment or file, never
+// the config file), redirect URI, endpoint overrides; the seed's variable
+// names (TWITTER_CLIENT_ID, FACEBOOK_APP_SECRET, ...) are honoured.
+void add_oauth_keys(std::vector<KeySpec>& out, const oauth::Provider& pr) {
+    std::string p(pr.platform);
+    auto with_seed = [&](KeySpec spec, std::string_view seed) {
+        if (!seed.empty())
+            spec.env.emplace_back(seed);
+        return spec;
+    };
+    if (pr.platform != "mastodon") {
+        out.push_back(with_seed(
+            platform_str(p, "client_id", &PlatformConfig::client_id, "OAuth client (app) id"),
+            pr.id_env));
+        KeySpec secret = with_seed(platform_str(p, "client_secret", &PlatformConfig::client_secret,
+                                                "OAuth client secret (environment only)", true),
+                                   pr.secret_env);
+        secret.file_allowed = false;
+        out.push_back(secret);
+        out.push_back(platform_str(p, "client_secret_file", &PlatformConfig::client_secret_file,
+                                   "file holding the OAuth client secret (mode 0600)"));
+    }
+    out.push_back(with_seed(
+        platform_str(p, "redirect_uri", &PlatformConfig::redirect_uri,
+                     "redirect URI exactly as registered with the platform (port included)"),
+        pr.redirect_env));
+    if (pr.platform != "mastodon") {
+        out.push_back(platform_str(p, "auth_url", &PlatformConfig::auth_url,
+                                   "OAuth authorize URL (default: the platform's)"));
+        out.push_back(platform_str(p, "token_url", &PlatformConfig::token_url,
+                                   "OAuth token URL (default: the platform's)"));
+    }
+    if (pr.refresh == oauth::RefreshStyle::ig_refresh ||
+        pr.refresh == oauth::RefreshStyle::threads_refresh)
+        out.push_back(platform_str(p, "refresh_url", &PlatformConfig::refresh_url,
+                                   "long-lived token refresh URL (default: the platform's)"));
+}
+
 std::vector<KeySpec> build_keys() {
     std::vector<KeySpec> k;
     k.push_back(str_key("store.url", {"POSTSCHED_STORE_URL"},
@@ -227,6 +266,16 @@ std::vector<KeySpec> build_keys() {
     k.push_back(dur_key("check.token_warning", {"POSTSCHED_CHECK_TOKEN_WARNING"},
                         "`check` alerts when a token that cannot be refreshed expires within this",
                         &Config::check_token_warning));
+    k.push_back(dur_key("scheduler.refresh_margin", {"POSTSCHED_REFRESH_MARGIN"},
+                        "tokens expiring within this are refreshed before publishing",
+                        &Config::refresh_margin));
+    k.push_back(dur_key("oauth.connect_timeout", {"POSTSCHED_CONNECT_TIMEOUT"},
+                        "how long `account connect` waits for the browser's redirect",
+                        &Config::connect_timeout));
+    k.push_back(str_key("oauth.browser", {"POSTSCHED_BROWSER"},
+                        "command run with the authorization URL as its argument (default: none, "
+                        "the URL is printed)",
+                        &Config::browser));
     k.push_back(str_key("scheduler.timezone", {"POSTSCHED_TIMEZONE"},
                         "zone for local times (default: the system zone)",
                         &Config::default_timezone));
@@ -256,6 +305,9 @@ std::vector<KeySpec> build_keys() {
         if (info.name == "facebook" || info.name == "instagram" || info.name == "threads")
             add_graph_keys(k, std::string(info.name));
     }
+    for (const auto& pr : oauth::providers())
+        if (pr.browser_flow)
+            add_oauth_keys(k, pr);
     return k;
 }
 

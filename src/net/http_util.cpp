@@ -13,9 +13,9 @@ namespace {
 constexpr std::string_view k_mask = "***";
 
 // Query keys whose values are credentials (compared case-insensitively).
-constexpr std::array<std::string_view, 9> k_secret_query_keys = {
-    "access_token", "token",  "code",      "client_secret", "password",
-    "key",          "secret", "signature", "refresh_token"};
+constexpr std::array<std::string_view, 11> k_secret_query_keys = {
+    "access_token", "token",     "code",          "client_secret",     "password",     "key",
+    "secret",       "signature", "refresh_token", "fb_exchange_token", "code_verifier"};
 
 std::string lower(std::string_view s) {
     std::string out(s);

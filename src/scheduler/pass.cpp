@@ -10,6 +10,7 @@
 #include "core/ids.hpp"
 #include "crypto/vault.hpp"
 #include "media/media.hpp"
+#include "oauth/refresh.hpp"
 #include "scheduler/outcome_policy.hpp"
 
 namespace postsched::scheduler {
@@ -50,7 +51,8 @@ Pass::Pass(store::Store& store, const crypto::Vault& vault, const config::Config
       m_http(http),
       m_clock(clock),
       m_media(
-          std::make_unique<media::MediaCache>(http, config.media_max_bytes, config.http_timeout)) {}
+          std::make_unique<media::MediaCache>(http, config.media_max_bytes, config.http_timeout)),
+      m_refresher(std::make_unique<oauth::Refresher>(store, vault, config, http, clock)) {}
 
 Pass::~Pass() = default;
 
@@ -83,6 +85,10 @@ PassReport Pass::run(const PassOptions& options) {
     run.started_at = now;
     m_store.begin_run(run);
     std::string token = random_hex(16);
+    // Idle accounts' tokens (Instagram/Threads 60-day tokens, Bluesky
+    // sessions) must not lapse unused; a refused refresh flags the account
+    // before its targets are claimed.
+    report.refreshed = m_refresher->refresh_idle();
     report.recovered = m_store.release_expired_claims(now);
     std::vector<Work> work;
     for (auto& c : m_store.take_expired_sending(now, now + m_config.lease, token, limit))

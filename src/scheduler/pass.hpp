@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ class HttpClient;
 }
 namespace media {
 class MediaCache;
+}
+namespace oauth {
+class Refresher;
 }
 
 namespace scheduler {
@@ -51,6 +55,7 @@ struct PassReport {
     int released = 0;
     int unknown = 0;
     int skipped_late = 0;
+    int refreshed = 0;  // idle accounts whose tokens were refreshed
     std::vector<TargetResult> results;
     std::vector<store::Claimed> would_publish;  // dry run only
 };
@@ -78,6 +83,15 @@ class Pass {
     void publish_and_release(std::vector<Work> work, const std::string& token, PassReport& report,
                              std::chrono::steady_clock::time_point deadline);
     TargetResult process(const Work& work, const std::string& token);
+    // Refreshes the token before publishing when it expires within the
+    // margin; an outcome when the target cannot go now (reconnect, busy,
+    // token endpoint down with the token already expired).
+    std::optional<adapters::Outcome> fresh_token(const Account& account,
+                                                 adapters::PublishRequest& request);
+    // After auth_expired: one refresh and one retry where the platform refreshes.
+    adapters::Outcome retry_after_refresh(const Account& account, adapters::PublishRequest& request,
+                                          const adapters::SaveState& save,
+                                          adapters::Outcome refused);
     void count(PassReport& report, const TargetResult& r);
 
     store::Store& m_store;
@@ -86,6 +100,7 @@ class Pass {
     net::HttpClient& m_http;
     const Clock& m_clock;
     std::unique_ptr<media::MediaCache> m_media;
+    std::unique_ptr<oauth::Refresher> m_refresher;
     std::mutex m_mutex;
     std::map<std::string, std::unique_ptr<adapters::Adapter>> m_adapters;
 };

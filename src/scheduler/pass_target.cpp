@@ -8,6 +8,8 @@
 #include "core/ids.hpp"
 #include "crypto/vault.hpp"
 #include "media/media.hpp"
+#include "oauth/provider.hpp"
+#include "oauth/refresh.hpp"
 #include "scheduler/outcome_policy.hpp"
 #include "scheduler/pass.hpp"
 
@@ -112,6 +114,11 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
         return finish(adapters::Outcome::failure(kind, e.what()), req.resuming);
     }
 
+    if (!work.settling) {
+        if (auto held = fresh_token(account, req))
+            return finish(*held, req.resuming);
+    }
+
     Instant lease_until = now + m_config.lease;
     if (!m_store.mark_sending(target.id, token, now, lease_until)) {
         r.status = "lost";
@@ -124,6 +131,7 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
         } catch (...) {
             throw StoreFailed{std::current_exception()};
         }
+        req.adapter_state = state;  // a retry after a refresh resumes from here
     };
     // A post with an idempotency key, never tried in this store: it may have
     // gone out from another store (a re-run CI job on a fresh runner).
@@ -138,6 +146,8 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
         outcome = found           ? *found
                   : work.settling ? adapter.settle(req, save, target.sending_at.value_or(now))
                                   : adapter.publish(req, save);
+        if (outcome.kind == Kind::auth_expired && !work.settling)
+            outcome = retry_after_refresh(account, req, save, outcome);
     } catch (const StoreFailed& failed) {
         // The request may have gone out and we cannot write that down: leave
         // the target `sending`; when its lease expires the adapter settles it.
@@ -151,6 +161,69 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
             adapters::Outcome::failure(Kind::unknown, std::string("adapter error: ") + e.what());
     }
     return finish(outcome, req.resuming);
+}
+
+std::optional<adapters::Outcome> Pass::fresh_token(const Account& account,
+                                                   adapters::PublishRequest& req) {
+    if (!m_refresher->due(account, m_config.refresh_margin))
+        return std::nullopt;
+    using Status = oauth::RefreshResult::Status;
+    Instant now = m_clock.now();
+    oauth::RefreshResult r;
+    try {
+        r = m_refresher->refresh(account, m_config.refresh_margin);
+    } catch (const Error& e) {
+        if (e.code() != Exit::config)
+            throw;
+        // The platform's client settings are missing: this account waits
+        // (with backoff), the others go on.
+        r.status = Status::unavailable;
+        r.message = "account \"" + account.name + "\": cannot refresh its token: " + e.what();
+    }
+    switch (r.status) {
+        case Status::refreshed:
+            req.access_token = r.access_token;
+            return std::nullopt;
+        case Status::rejected:
+            return adapters::Outcome::failure(Kind::auth_expired, r.reason);
+        case Status::busy:
+            // Another runner is storing new tokens: this target waits a little.
+            return adapters::Outcome::failure(Kind::waiting, r.message, now + Seconds(30));
+        case Status::unavailable:
+        case Status::not_refreshable:
+            break;
+    }
+    if (account.token_expiry && *account.token_expiry > now) {
+        spdlog::warn("{}; publishing with the current token", r.message);
+        return std::nullopt;
+    }
+    return adapters::Outcome::failure(Kind::transient, r.message);
+}
+
+adapters::Outcome Pass::retry_after_refresh(const Account& account, adapters::PublishRequest& req,
+                                            const adapters::SaveState& save,
+                                            adapters::Outcome refused) {
+    if (!oauth::can_refresh(account))
+        return refused;
+    using Status = oauth::RefreshResult::Status;
+    auto r = m_refresher->refresh(account);
+    switch (r.status) {
+        case Status::refreshed:
+            spdlog::info("{} after the platform refused the token; retrying once", r.message);
+            req.access_token = r.access_token;
+            req.resuming = true;
+            return adapter_for(account.platform).publish(req, save);
+        case Status::rejected:
+            return adapters::Outcome::failure(Kind::auth_expired, r.reason);
+        case Status::busy:
+            return adapters::Outcome::failure(Kind::waiting, r.message,
+                                              m_clock.now() + Seconds(30));
+        case Status::unavailable:
+            return adapters::Outcome::failure(Kind::transient, r.message);
+        case Status::not_refreshable:
+            break;
+    }
+    return refused;
 }
 
 }  // namespace postsched::scheduler

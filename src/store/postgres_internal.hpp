@@ -103,6 +103,13 @@ class PostgresStore final : public Store {
                            std::optional<bool> needs_reconnect) override;
     int count_unsent_targets(std::string_view account_id) override;
     void remove_account(std::string_view account_id, Instant now) override;
+    std::vector<AccountSecrets> account_secrets() override;
+    bool rewrite_account_secrets(
+        const std::vector<std::pair<AccountSecrets, AccountSecrets>>& before_after) override;
+    void update_account_credentials(const Account& account) override;
+    bool take_refresh_lease(std::string_view account_id, Instant now, Instant lease_until) override;
+    void save_refreshed_tokens(std::string_view account_id, const AccountTokens& tokens) override;
+    void release_refresh_lease(std::string_view account_id) override;
 
     void add_post(const Post& post, const std::vector<Target>& targets) override;
     std::optional<PostView> get_post(std::string_view id_or_prefix) override;

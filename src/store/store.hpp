@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -66,6 +67,22 @@ struct RateLimit {
     std::string kind;  // rate_limited | paused
     std::optional<Instant> reset_at;
     std::string reason;
+};
+
+// The sealed values of one account, as read and as to be written (keys rotate).
+struct AccountSecrets {
+    std::string account_id;
+    std::string access_token_enc;
+    std::string refresh_token_enc;
+    std::string settings = "{}";  // may hold sealed values under keys ending in "_enc"
+};
+
+// New tokens for an account (refresh), sealed by the caller.
+struct AccountTokens {
+    std::string access_token_enc;
+    std::string refresh_token_enc;
+    std::optional<Instant> token_expiry;
+    std::string settings;  // empty: unchanged
 };
 
 struct RunRecord {
@@ -138,6 +155,28 @@ class Store {
     // settles its unsettled posts on their remaining targets (none left:
     // cancelled). Callers refuse first when unsent targets exist (no --force).
     virtual void remove_account(std::string_view account_id, Instant now) = 0;
+
+    // ---- secrets and tokens (keys rotate, account connect, refresh) ----
+    // The sealed values of every account.
+    virtual std::vector<AccountSecrets> account_secrets() = 0;
+    // Writes every `after` in ONE transaction, each only where the row still
+    // holds its `before` (same account id): returns false, writing nothing,
+    // when any row changed meanwhile (a refresh ran) or is gone.
+    virtual bool rewrite_account_secrets(
+        const std::vector<std::pair<AccountSecrets, AccountSecrets>>& before_after) = 0;
+    // Replaces profile, tokens, expiry and settings of the account with
+    // `account.id` (a reconnect); clears needs_reconnect and the refresh lease.
+    virtual void update_account_credentials(const Account& account) = 0;
+    // Takes the account's refresh lease until `lease_until` when none is held
+    // at `now`. True when taken; false when another runner holds it. SQLite
+    // measures it on the caller's instants, PostgreSQL on the database clock
+    // (lease_until - now from its clock_timestamp()).
+    virtual bool take_refresh_lease(std::string_view account_id, Instant now,
+                                    Instant lease_until) = 0;
+    // Stores refreshed tokens, clears needs_reconnect and the lease.
+    virtual void save_refreshed_tokens(std::string_view account_id,
+                                       const AccountTokens& tokens) = 0;
+    virtual void release_refresh_lease(std::string_view account_id) = 0;
 
     // ---- posts ----
     // Inserts a post and its targets in one transaction. Throws Error(Exit::data)
