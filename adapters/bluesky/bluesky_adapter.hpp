@@ -23,7 +23,8 @@ struct BlueskySession {
     std::string did;
     std::string handle;
     std::string pds;  // the account's PDS from its DID document, else the base asked
-    std::optional<Instant> access_expiry;  // the access JWT's `exp`
+    std::optional<Instant> access_expiry;   // the access JWT's `exp`
+    std::optional<Instant> refresh_expiry;  // the refresh JWT's `exp`
 };
 
 // Logs in at `base` with a handle (or email) and an app password. Throws
@@ -32,8 +33,5 @@ struct BlueskySession {
 BlueskySession create_bluesky_session(net::HttpClient& http, const std::string& base,
                                       const std::string& identifier, const std::string& password,
                                       Millis timeout);
-
-// The `exp` claim of a JWT (without checking its signature), or nullopt.
-std::optional<Instant> jwt_expiry(std::string_view jwt);
 
 }  // namespace postsched::adapters

@@ -6,6 +6,7 @@
 #include "core/time_format.hpp"
 #include "crypto/fernet.hpp"
 #include "net/http_client.hpp"
+#include "oauth/token.hpp"
 
 namespace postsched::adapters {
 namespace {
@@ -38,22 +39,6 @@ std::string pds_endpoint(const json& body) {
 }
 
 }  // namespace
-
-std::optional<Instant> jwt_expiry(std::string_view jwt) {
-    const auto first = jwt.find('.');
-    const auto second = jwt.find('.', first == std::string_view::npos ? 0 : first + 1);
-    if (first == std::string_view::npos || second == std::string_view::npos)
-        return std::nullopt;
-    const auto payload = crypto::urlsafe_b64decode(jwt.substr(first + 1, second - first - 1));
-    if (!payload)
-        return std::nullopt;
-    const json claims = json::parse(*payload, nullptr, false);
-    if (claims.is_discarded() || !claims.is_object() || !claims.contains("exp") ||
-        !claims["exp"].is_number_integer()) {
-        return std::nullopt;
-    }
-    return from_unix_seconds(claims["exp"].get<long long>());
-}
 
 BlueskySession create_bluesky_session(net::HttpClient& http, const std::string& base,
                                       const std::string& identifier, const std::string& password,
@@ -96,7 +81,8 @@ BlueskySession create_bluesky_session(net::HttpClient& http, const std::string& 
     }
     if (session.pds.empty())
         session.pds = base;
-    session.access_expiry = jwt_expiry(session.access_jwt);
+    session.access_expiry = oauth::jwt_expiry(session.access_jwt);
+    session.refresh_expiry = oauth::jwt_expiry(session.refresh_jwt);
     return session;
 }
 

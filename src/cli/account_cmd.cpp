@@ -5,8 +5,8 @@
 #include <iostream>
 #include <iterator>
 
-#include "cli/bluesky_login.hpp"
 #include "cli/account_name.hpp"
+#include "cli/bluesky_login.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/x_secrets.hpp"
@@ -109,6 +109,11 @@ int run_add(Context& ctx, const AddOptions& o) {
         a.platform_account_id = session->did;
         a.username = session->handle;
         a.token_expiry = session->access_expiry;
+        if (session->refresh_expiry) {  // idle refresh keeps the session alive (oauth/refresh)
+            auto settings = nlohmann::json::parse(a.settings);
+            settings["refresh_token_expiry"] = format_instant(*session->refresh_expiry);
+            a.settings = settings.dump();
+        }
     }
     if (!o.no_verify) {
         auto profile = ctx.adapter(o.platform).verify_account(a, token);

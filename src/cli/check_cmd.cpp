@@ -8,6 +8,7 @@
 #include "cli/health.hpp"
 #include "core/errors.hpp"
 #include "core/time_format.hpp"
+#include "oauth/provider.hpp"
 
 namespace postsched::cli {
 namespace {
@@ -51,7 +52,7 @@ Findings examine(const Health& h, const config::Config& config) {
             f.problems.push_back({"needs_reconnect", "account \"" + a.name +
                                                          "\" needs reconnecting: its targets "
                                                          "wait until then"});
-        if (a.token_expiry && a.refresh_token_enc.empty() &&
+        if (a.token_expiry && !oauth::can_refresh(a) &&
             *a.token_expiry - h.now < config.check_token_warning) {
             bool expired = *a.token_expiry <= h.now;
             f.problems.push_back({expired ? "token_expired" : "token_expiring",
