@@ -30,7 +30,7 @@ bool is_version_error(const json& body) {
         return true;
     const std::string message = field(body, "message");
     return message.find("LinkedIn-Version") != std::string::npos ||
-           message.find("version") != std::string::npos;
+           message.find("Requested version") != std::string::npos;
 }
 
 Instant next_utc_midnight(Instant now) {
