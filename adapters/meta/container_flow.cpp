@@ -33,14 +33,6 @@ ContainerRef ref_from(const json& j) {
             j.is_object() && j.value("finished", false)};
 }
 
-std::string trimmed(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return std::string(s);
-}
-
 }  // namespace
 
 const Dialect k_instagram = {

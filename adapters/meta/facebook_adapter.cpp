@@ -66,14 +66,6 @@ std::string link_option(std::string_view options) {
     return {};
 }
 
-std::string trimmed(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return std::string(s);
-}
-
 // One publish of one target.
 class FacebookPublication {
   public:

@@ -1,6 +1,8 @@
 // The versioned Graph request shared by the Meta adapters.
 #include "adapters/meta/graph.hpp"
 
+#include <cctype>
+
 #include "config/config.hpp"
 #include "core/errors.hpp"
 #include "core/time_format.hpp"
@@ -12,6 +14,14 @@ using Kind = Outcome::Kind;
 
 std::string in_quotes(std::string_view s) {
     return "\"" + std::string(s) + "\"";
+}
+
+std::string trimmed(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
+    return std::string(s);
 }
 
 std::string string_field(const json& object, const char* key) {

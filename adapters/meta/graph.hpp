@@ -98,6 +98,8 @@ Outcome classify_transport(const net::TransportError& error, std::string_view pl
 // Text of a string field of a JSON object, else "".
 std::string string_field(const nlohmann::json& object, const char* key);
 std::string in_quotes(std::string_view s);
+// Without leading and trailing white space (texts compared in post lookups).
+std::string trimmed(std::string_view s);
 // An Error for `account add`: the outcome's message, the exit code from its kind.
 [[noreturn]] void throw_for_account(const Outcome& outcome);
 

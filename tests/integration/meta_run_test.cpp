@@ -146,6 +146,26 @@ BOOST_AUTO_TEST_CASE(a_pass_killed_between_containers_and_publish_resumes_once) 
     BOOST_TEST(w.graph.photos().size() == 3u);                  // no photo uploaded twice
 }
 
+BOOST_AUTO_TEST_CASE(a_pass_killed_during_the_publish_request_is_settled_once) {
+    World w;
+    // Instagram publishes, then holds its answer; the pass is killed meanwhile.
+    GraphFault slow;
+    slow.delay = std::chrono::seconds(4);
+    w.graph.inject(FakeGraph::k_ig_publish, slow);
+    const std::string id = w.add({"killed", "--to", "ig", "--now", "--media", w.urls[0]});
+    const RunResult killed = postsched::testing::run_program(
+        {"timeout", "-s", "KILL", "2", POSTSCHED_BINARY, "run"}, "", w.box.env);
+    BOOST_TEST(killed.code == 137);
+    BOOST_TEST(w.target_status(id, "ig") != "posted");
+    w.box.env["POSTSCHED_NOW"] = "2026-11-28T12:10:00Z";  // the lease has expired
+    w.box.ok({"run"});
+    BOOST_TEST(w.target_status(id, "ig") == "posted");
+    const auto media = w.graph.media();
+    BOOST_TEST_REQUIRE(media.size() == 1u);
+    BOOST_TEST(w.show(id)["targets"][0]["platform_post_id"] == media[0].id);
+    BOOST_TEST(w.graph.requests(FakeGraph::k_ig_publish) == 1);  // never sent twice
+}
+
 BOOST_AUTO_TEST_CASE(a_lost_publish_answer_is_looked_up_on_the_next_pass) {
     World w;
     GraphFault lost;
