@@ -10,7 +10,8 @@ _postsched_value_opts=' -c --config -f --file --text --part --at --tz --to --med
   --option --visibility --content-warning --language --max-lateness --idempotency-key
   --status --account --since --until --limit --max-seconds --wait --name --token-env
   --refresh-token-env --expires-at --platform-account-id --username --display-name
-  --instance --command --posted --format --date-order --from --older-than --prometheus '
+  --instance --command --posted --format --date-order --from --older-than --prometheus --page --handle --app-password-env
+  --consumer-key-env --consumer-secret-env --access-token-env --access-token-secret-env '
 
 # Runs the postsched being completed, with the --config given on the line.
 _postsched_call() {
@@ -165,8 +166,8 @@ _postsched() {
         db/copy) opts="$global --from --to --force --json" ;;
         account/) words='add list show remove connect refresh enable disable' opts=$global ;;
         account/connect)
-            opts="$global --name --no-browser --instance"
-            ((${#positionals[@]} == 0)) && words='mastodon'
+            opts="$global --name --no-browser --instance --page"
+            ((${#positionals[@]} == 0)) && words='x linkedin facebook instagram threads mastodon'
             ;;
         account/refresh | account/enable | account/disable)
             opts=$global

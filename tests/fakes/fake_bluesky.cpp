@@ -132,6 +132,31 @@ struct FakeBluesky::Impl {
         xrpc_error(res, 401, "AuthenticationRequired", "Invalid identifier or password");
     }
 
+    // A refresh JWT as Bearer: a new pair; the old refresh JWT is spent.
+    void refresh_session(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        const std::string header = req.get_header_value("Authorization");
+        const auto it =
+            header.starts_with("Bearer ") ? tokens.find(header.substr(7)) : tokens.end();
+        if (it == tokens.end() || !it->second.refresh)
+            return xrpc_error(res, 400, "InvalidToken", "Token could not be verified");
+        if (it->second.exp <= epoch(now()))
+            return xrpc_error(res, 400, "ExpiredToken", "Token has been revoked");
+        const std::string did = it->second.did;
+        it->second.exp = 0;
+        std::string handle;
+        for (const auto& [h, account] : accounts)
+            if (account.first == did)
+                handle = h;
+        const long long t = epoch(now());
+        answer(res, 200,
+               {{"accessJwt", jwt(did, false, t + 7200)},
+                {"refreshJwt", jwt(did, true, t + 90 * 86400)},
+                {"handle", handle},
+                {"did", did},
+                {"active", true}});
+    }
+
     void get_session(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
         const std::string did = authorize(req, res);
@@ -267,6 +292,8 @@ struct FakeBluesky::Impl {
         const std::string x = "/xrpc/";
         server.Post(x + "com.atproto.server.createSession",
                     book.wrap(k_create_session, [this](R q, W s) { create_session(q, s); }));
+        server.Post(x + "com.atproto.server.refreshSession",
+                    book.wrap(k_refresh_session, [this](R q, W s) { refresh_session(q, s); }));
         server.Get(x + "com.atproto.server.getSession",
                    book.wrap(k_get_session, [this](R q, W s) { get_session(q, s); }));
         server.Post(x + "com.atproto.repo.putRecord",
@@ -316,6 +343,14 @@ void FakeBluesky::expire_tokens() {
     std::lock_guard lock(m_impl->mutex);
     for (auto& [token, session] : m_impl->tokens) {
         if (!session.refresh)
+            session.exp = 0;
+    }
+}
+
+void FakeBluesky::revoke_refresh_tokens() {
+    std::lock_guard lock(m_impl->mutex);
+    for (auto& [token, session] : m_impl->tokens) {
+        if (session.refresh)
             session.exp = 0;
     }
 }

@@ -37,6 +37,7 @@ class FakeBluesky {
   public:
     static constexpr const char* k_create_session = "POST com.atproto.server.createSession";
     static constexpr const char* k_get_session = "GET com.atproto.server.getSession";
+    static constexpr const char* k_refresh_session = "POST com.atproto.server.refreshSession";
     static constexpr const char* k_put_record = "POST com.atproto.repo.putRecord";
     static constexpr const char* k_create_record = "POST com.atproto.repo.createRecord";
     static constexpr const char* k_get_record = "GET com.atproto.repo.getRecord";
@@ -59,6 +60,8 @@ class FakeBluesky {
     std::string issue_token(const std::string& did);
     // Every access token issued so far is past its `exp`.
     void expire_tokens();
+    // Every refresh token issued so far is revoked (the user revoked the app password).
+    void revoke_refresh_tokens();
 
     void set_clock(std::function<Instant()> now);
     void set_max_image_bytes(std::size_t bytes);  // the lexicon's limit (default 1,000,000)

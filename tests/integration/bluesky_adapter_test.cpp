@@ -467,14 +467,26 @@ BOOST_AUTO_TEST_CASE(each_error_class_reaches_its_target_state) {
     BOOST_TEST(target(once)["status"] == "posted");
     BOOST_TEST(c.fake.records_created() == 1);
 
+    // An expired access token (HTTP 400 ExpiredToken): refreshSession, then
+    // the same record again, once.
     c.fake.expire_tokens();
+    const std::string refreshed = add("after a refresh");
+    c.box.ok({"run"});
+    BOOST_TEST(target(refreshed)["status"] == "posted");
+    BOOST_TEST(c.fake.requests(FakeBluesky::k_refresh_session) == 1);
+    BOOST_TEST(c.fake.records_created() == 2);
+
+    // The refresh token revoked too: the account needs reconnecting and its
+    // targets wait.
+    c.fake.expire_tokens();
+    c.fake.revoke_refresh_tokens();
     const std::string expired = add("expired");
     c.box.ok({"run"});
     BOOST_TEST(target(expired)["status"] == "pending");
     BOOST_TEST(target(expired)["error_kind"] == "auth_expired");
     BOOST_TEST(json::parse(c.box.ok({"account", "show", "sky", "--json"}))["needs_reconnect"] ==
                true);
-    BOOST_TEST(c.fake.records_created() == 1);
+    BOOST_TEST(c.fake.records_created() == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
