@@ -257,8 +257,7 @@ std::vector<Verdict> check_media(Context& ctx, const Post& post,
                 who + " takes no media (this post has " + std::to_string(post.media.size()) + ")";
         else if (post.media.size() < rules.min_items)
             v.message = who + " needs at least " + std::to_string(rules.min_items) +
-                        " image or video (this post has " + std::to_string(post.media.size()) +
-                        ")";
+                        " image or video (this post has " + std::to_string(post.media.size()) + ")";
         else if (!post.media.empty() && post.media.size() > rules.max_items)
             v.message = who + " takes at most " + std::to_string(rules.max_items) +
                         " media items (this post has " + std::to_string(post.media.size()) + ")";

@@ -76,8 +76,7 @@ std::string trim(const std::string& s) {
 // The cases of one section of validate.yml ("  name:" at indent 2, items
 // "    - description:", keys at indent 6, expected values at indent 8).
 std::vector<Case> read_section(const std::string& section) {
-    const std::string path =
-        std::string(POSTSCHED_TEST_DATA) + "/twitter-text/validate.yml";
+    const std::string path = std::string(POSTSCHED_TEST_DATA) + "/twitter-text/validate.yml";
     std::ifstream in(path);
     if (!in)
         throw std::runtime_error("cannot open " + path);
