@@ -3,6 +3,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -11,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "fakes/counting_task_queue.hpp"
 #include "fakes/fake_mastodon_internal.hpp"
 
 namespace postsched::fakes {
@@ -107,6 +110,7 @@ struct FakeMastodon::Impl {
     std::map<std::string, int> counts;
     std::vector<std::string> log;
     int in_flight = 0;
+    std::shared_ptr<std::atomic<int>> connections = std::make_shared<std::atomic<int>>(0);
     long long next_id = 109000000000000001;
 
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port); }
@@ -370,8 +374,8 @@ struct FakeMastodon::Impl {
 };
 
 FakeMastodon::FakeMastodon(int threads) : m_impl(std::make_unique<Impl>()) {
-    m_impl->server.new_task_queue = [threads] {
-        return new httplib::ThreadPool(static_cast<std::size_t>(threads));
+    m_impl->server.new_task_queue = [threads, open = m_impl->connections] {
+        return new CountingTaskQueue(static_cast<std::size_t>(threads), open);
     };
     m_impl->add_routes();
     m_impl->port = m_impl->server.bind_to_any_port("127.0.0.1");
@@ -509,7 +513,7 @@ int FakeMastodon::requests(const std::string& route) const {
 
 int FakeMastodon::in_flight() const {
     std::lock_guard lock(m_impl->mutex);
-    return m_impl->in_flight;
+    return std::max(m_impl->in_flight, m_impl->connections->load());
 }
 
 std::vector<std::string> FakeMastodon::request_log() const {

@@ -115,8 +115,9 @@ class FakeMastodon {
     std::vector<FakeMedia> media() const;
     int status_requests() const;  // POST /api/v1/statuses, faults included
     int requests(const std::string& route) const;
-    // Requests being handled now (a client that died leaves its request to
-    // finish on the server, as a real server would).
+    // Connections open (queued or being served) or requests being handled:
+    // a client that died leaves its last request to finish on the server, as
+    // a real server would, perhaps before a server thread has even read it.
     int in_flight() const;
     std::vector<std::string> request_log() const;  // route names in arrival order
 
