@@ -1,4 +1,5 @@
 #include "fakes/fake_faults.hpp"
+#include "fakes/loopback_bind.hpp"
 
 #include <stdexcept>
 #include <thread>
@@ -76,7 +77,7 @@ void apply_fault(const FakeFault& fault, httplib::Response& res) {
 
 int start_server(httplib::Server& server, std::thread& thread, const char* name) {
     server.new_task_queue = [] { return new httplib::ThreadPool(8); };
-    const int port = server.bind_to_any_port("127.0.0.1");
+    const int port = bind_loopback(server);
     if (port <= 0)
         throw std::runtime_error(std::string(name) + ": cannot bind 127.0.0.1");
     thread = std::thread([&server] { server.listen_after_bind(); });

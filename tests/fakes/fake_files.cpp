@@ -1,4 +1,5 @@
 #include "fakes/fake_files.hpp"
+#include "fakes/loopback_bind.hpp"
 
 #include <httplib.h>
 
@@ -30,7 +31,7 @@ FakeFiles::FakeFiles() : m_impl(std::make_unique<Impl>()) {
         }
         res.set_content(it->second.second, it->second.first.c_str());
     });
-    impl->port = impl->server.bind_to_any_port("127.0.0.1");
+    impl->port = bind_loopback(impl->server);
     impl->thread = std::thread([impl] { impl->server.listen_after_bind(); });
     for (int i = 0; i < 5000 && !impl->server.is_running(); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));

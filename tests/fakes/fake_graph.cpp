@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "fakes/fake_graph_internal.hpp"
+#include "fakes/loopback_bind.hpp"
 
 namespace postsched::fakes {
 namespace {
@@ -317,7 +318,7 @@ FakeGraph::FakeGraph() : m_impl(std::make_unique<Impl>()) {
     impl->server.Get(".*", handler);
     impl->server.Post(".*", handler);
     impl->server.Delete(".*", handler);
-    impl->port = impl->server.bind_to_any_port("127.0.0.1");
+    impl->port = bind_loopback(impl->server);
     if (impl->port <= 0)
         throw std::runtime_error("fake graph: cannot bind 127.0.0.1");
     impl->thread = std::thread([impl] { impl->server.listen_after_bind(); });

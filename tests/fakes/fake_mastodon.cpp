@@ -15,6 +15,7 @@
 
 #include "fakes/counting_task_queue.hpp"
 #include "fakes/fake_mastodon_internal.hpp"
+#include "fakes/loopback_bind.hpp"
 
 namespace postsched::fakes {
 namespace {
@@ -378,7 +379,7 @@ FakeMastodon::FakeMastodon(int threads) : m_impl(std::make_unique<Impl>()) {
         return new CountingTaskQueue(static_cast<std::size_t>(threads), open);
     };
     m_impl->add_routes();
-    m_impl->port = m_impl->server.bind_to_any_port("127.0.0.1");
+    m_impl->port = bind_loopback(m_impl->server);
     if (m_impl->port <= 0)
         throw std::runtime_error("fake mastodon: cannot bind 127.0.0.1");
     m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });

@@ -1,5 +1,6 @@
 // The fake OAuth authorization server (see fake_oauth.hpp).
 #include "fakes/fake_oauth.hpp"
+#include "fakes/loopback_bind.hpp"
 
 #include <httplib.h>
 #include <openssl/evp.h>
@@ -515,7 +516,7 @@ FakeOAuth::FakeOAuth(FakeOAuthOptions options) : m_impl(std::make_unique<Impl>()
         s.Post("/api/v1/apps", [i](const auto& req, auto& res) { i->register_app(req, res); });
     s.Get(".*", [i](const auto& req, auto& res) { i->proxy(req, res); });
     s.Post(".*", [i](const auto& req, auto& res) { i->proxy(req, res); });
-    i->port = s.bind_to_any_port("127.0.0.1");
+    i->port = bind_loopback(s);
     i->thread = std::thread([i] { i->server.listen_after_bind(); });
     while (!s.is_running())
         std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -1,4 +1,5 @@
 #include "fakes/fake_webhooks.hpp"
+#include "fakes/loopback_bind.hpp"
 
 #include <httplib.h>
 
@@ -292,7 +293,7 @@ void FakeWebhooks::Impl::generic(const httplib::Request& req, httplib::Response&
 }
 
 FakeWebhooks::FakeWebhooks() : m_impl(std::make_unique<Impl>()) {
-    m_impl->port = m_impl->server.bind_to_any_port("127.0.0.1");
+    m_impl->port = bind_loopback(m_impl->server);
     if (m_impl->port <= 0) {
         throw std::runtime_error("fake webhooks: cannot bind 127.0.0.1");
     }

@@ -14,6 +14,7 @@
 
 #include "core/time_format.hpp"
 #include "fakes/fake_x_internal.hpp"
+#include "fakes/loopback_bind.hpp"
 #include "text/twitter_text.hpp"
 
 namespace postsched::fakes {
@@ -413,7 +414,7 @@ struct FakeX::Impl {
 FakeX::FakeX() : m_impl(std::make_unique<Impl>()) {
     m_impl->server.new_task_queue = [] { return new httplib::ThreadPool(8); };
     m_impl->add_routes();
-    m_impl->port = m_impl->server.bind_to_any_port("127.0.0.1");
+    m_impl->port = bind_loopback(m_impl->server);
     if (m_impl->port <= 0)
         throw std::runtime_error("fake x: cannot bind 127.0.0.1");
     m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
