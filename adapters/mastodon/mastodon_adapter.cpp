@@ -20,9 +20,6 @@ namespace {
 
 using namespace mastodon;
 
-// Mastodon remembers an Idempotency-Key for 3600 s; stay clear of the edge.
-constexpr Millis k_idempotency_window = std::chrono::minutes(55);
-
 // Media types the fetcher sniffs that Mastodon takes.
 const std::vector<std::string> k_sniffed_types = {"image/jpeg", "image/png", "image/gif",
                                                   "image/webp", "video/mp4"};

@@ -2,6 +2,7 @@
 // Pieces shared by the Mastodon adapter's files: options, instance limits,
 // length counting, resume state and answer classification. Private to
 // adapters/mastodon/.
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -12,6 +13,9 @@
 #include "net/http_client.hpp"
 
 namespace postsched::adapters::mastodon {
+
+// Mastodon remembers an Idempotency-Key for 3600 s; stay clear of the edge.
+constexpr Millis k_idempotency_window = std::chrono::minutes(55);
 
 // Per-post options: {"mastodon": {...}} or the same keys at top level (the
 // "mastodon" object wins). Unknown keys belong to other platforms: ignored.
@@ -59,6 +63,11 @@ struct ResumeState {
     std::vector<PartRef> parts;
     std::vector<std::string> media_ids;
     std::vector<std::string> media_pending;
+    // The part whose request may have reached the instance without an
+    // answer (a timeout, a lost connection, a 5xx), and when it was first
+    // sent: a retry after the Idempotency-Key is forgotten looks it up first.
+    std::optional<std::size_t> inflight;
+    Instant inflight_at{};
 };
 // Throws Error(Exit::data) when the state is not ours.
 ResumeState parse_state(std::string_view json);

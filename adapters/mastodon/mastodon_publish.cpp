@@ -55,7 +55,7 @@ net::HttpResponse Api::send(const std::string& method, const std::string& path,
     try {
         return http.send(request);
     } catch (const net::TransportError& error) {
-        throw Stop{classify_transport(error, what)};
+        throw Stop{classify_transport(error, what), error.maybe_delivered()};
     } catch (const Error& error) {
         throw Stop{Outcome::failure(Kind::permanent, error.what())};  // refused URL
     }
@@ -223,6 +223,10 @@ std::string Publication::status_body(std::size_t i) const {
 }
 
 std::optional<Outcome> Publication::post_part(std::size_t i) {
+    if (auto stop = resolve_inflight(i))
+        return stop;
+    if (m_state.parts.size() > i)
+        return std::nullopt;  // found: the earlier request did create it
     const std::string what = part_name(i);
     net::Headers headers;
     // Stable per target and part: a repeat within the hour returns the
@@ -230,14 +234,55 @@ std::optional<Outcome> Publication::post_part(std::size_t i) {
     if (!m_request.target_id.empty()) {
         headers.emplace_back("Idempotency-Key", m_request.target_id + "-" + std::to_string(i));
     }
-    const net::HttpResponse response = m_api.send("POST", "/api/v1/statuses", what, status_body(i),
-                                                  "application/json", std::move(headers));
-    if (response.status != 200)
-        return answered(response, what);
-    const auto status = parse_status(response.body);
-    if (!status)
-        return answered(response, what);
-    m_state.parts.push_back({status->id, status->url});
+    net::HttpResponse response;
+    try {
+        response = m_api.send("POST", "/api/v1/statuses", what, status_body(i), "application/json",
+                              std::move(headers));
+    } catch (const Stop& stop) {
+        if (stop.maybe_delivered)
+            mark_inflight(i);
+        throw;
+    }
+    if (response.status == 200) {
+        if (const auto status = parse_status(response.body)) {
+            m_state.parts.push_back({status->id, status->url});
+            m_state.inflight.reset();
+            save_state();
+            return std::nullopt;
+        }
+    }
+    // An unreadable 200 or a server error may still have created the status.
+    if (response.status == 200 || response.status >= 500)
+        mark_inflight(i);
+    return answered(response, what);
+}
+
+void Publication::mark_inflight(std::size_t i) {
+    if (m_state.inflight != i) {
+        m_state.inflight = i;
+        m_state.inflight_at = m_api.clock.now();  // the first request: the key's hour starts here
+    }
+    save_state();
+}
+
+std::optional<Outcome> Publication::resolve_inflight(std::size_t i) {
+    if (m_state.inflight != i || m_api.clock.now() - m_state.inflight_at < k_idempotency_window)
+        return std::nullopt;  // nothing pending, or the key still answers for it
+    const Lookup lookup = find_sent(i, m_state.inflight_at);
+    if (lookup.found) {
+        m_state.parts.push_back({lookup.found->id, lookup.found->url});
+    } else if (!lookup.complete) {
+        return Outcome::failure(
+            Kind::unknown,
+            part_name(i) + " may have reached mastodon at " + format_instant(m_state.inflight_at) +
+                " without an answer; its Idempotency-Key has expired and the " +
+                std::to_string(k_lookup_limit) + " latest statuses of account " +
+                in_quotes(m_request.account.name) +
+                " do not reach back that far: check the account, then `postsched target resolve`");
+    }
+    // Found, or the statuses since then are all listed and it is not among
+    // them: the earlier request created nothing, so this one is a first.
+    m_state.inflight.reset();
     save_state();
     return std::nullopt;
 }
@@ -249,7 +294,7 @@ Outcome Publication::settle_by_lookup(Instant sending_since) {
         return post_remaining();
     const std::size_t k = m_state.parts.size();
     try {
-        const auto sent = find_sent(k, sending_since);
+        const auto sent = find_sent(k, sending_since).found;
         if (!sent) {
             return Outcome::failure(
                 Kind::unknown, "mastodon's idempotency window has passed and nothing matching " +
@@ -270,7 +315,7 @@ std::optional<Outcome> Publication::find_earlier() {
     if (auto bad = prepare())
         return bad;
     try {
-        const auto sent = find_sent(0, Instant{} + k_lookup_slack);
+        const auto sent = find_sent(0, Instant{} + k_lookup_slack).found;
         if (!sent)
             return std::nullopt;
         m_state.parts.push_back({sent->id, sent->url});
@@ -281,7 +326,7 @@ std::optional<Outcome> Publication::find_earlier() {
     }
 }
 
-std::optional<StatusRef> Publication::find_sent(std::size_t k, Instant sending_since) {
+Publication::Lookup Publication::find_sent(std::size_t k, Instant sending_since) {
     const std::string what = "the lookup of recent statuses";
     const std::string path = "/api/v1/accounts/" +
                              net::url_encode(m_request.account.platform_account_id) +
@@ -292,18 +337,22 @@ std::optional<StatusRef> Publication::find_sent(std::size_t k, Instant sending_s
     const auto statuses = parse_status_list(response.body);
     if (!statuses)
         throw Stop{answered(response, what)};
+    const Instant since = sending_since - k_lookup_slack;
     const std::string wanted = comparable_from_text(m_parts[k]);
-    std::optional<StatusRef> found;  // the oldest match: the list is newest first
-    for (const auto& status : *statuses) {
+    Lookup lookup;
+    lookup.complete = statuses->size() < static_cast<std::size_t>(k_lookup_limit);
+    for (const auto& status : *statuses) {  // newest first: the last match is the oldest
         const auto created = parse_offset_instant(status.created_at);
-        if (!created || *created < sending_since - k_lookup_slack)
+        if (created && *created < since)
+            lookup.complete = true;  // the list reaches back past `since`
+        if (!created || *created < since)
             continue;
         if (k > 0 && status.in_reply_to_id != m_state.parts[k - 1].id)
             continue;
         if (comparable_from_html(status.content) == wanted)
-            found = status;
+            lookup.found = status;
     }
-    return found;
+    return lookup;
 }
 
 }  // namespace postsched::adapters::mastodon

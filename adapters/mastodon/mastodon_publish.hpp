@@ -15,6 +15,7 @@ namespace postsched::adapters::mastodon {
 // error answers deep in a lookup).
 struct Stop {
     Outcome outcome;
+    bool maybe_delivered = false;  // a transport failure after the request went out
 };
 
 // How to speak to one account's instance.
@@ -54,7 +55,19 @@ class Publication {
     std::optional<Outcome> await_media();
     std::optional<Outcome> poll_pending();
     std::optional<Outcome> post_part(std::size_t i);
-    std::optional<StatusRef> find_sent(std::size_t k, Instant sending_since);
+    // Part k among the account's latest statuses created since
+    // `sending_since` (less a minute of clock skew), replying to part k-1.
+    struct Lookup {
+        std::optional<StatusRef> found;  // the oldest match
+        bool complete = false;           // the list covers everything since then
+    };
+    Lookup find_sent(std::size_t k, Instant sending_since);
+    // Remembers that part i may have reached the instance unanswered.
+    void mark_inflight(std::size_t i);
+    // Part i marked in flight and its key forgotten: adopts it when found,
+    // else sends afresh when the lookup covers the time since; Kind::unknown
+    // when it cannot tell.
+    std::optional<Outcome> resolve_inflight(std::size_t i);
     std::string status_body(std::size_t i) const;
     std::string part_name(std::size_t i) const;
     std::string pending_name(const std::string& id) const;

@@ -313,6 +313,10 @@ ResumeState parse_state(std::string_view state_json) {
     }
     read_key(state, "media_ids", out.media_ids);
     read_key(state, "media_pending", out.media_pending);
+    if (const auto it = state.find("inflight"); it != state.end() && it->is_number_unsigned()) {
+        out.inflight = it->get<std::size_t>();
+        out.inflight_at = Instant(Millis(state.value("inflight_at_ms", 0LL)));
+    }
     return out;
 }
 
@@ -323,6 +327,10 @@ std::string dump_state(const ResumeState& state) {
     json out = {{"parts", parts}, {"media_ids", state.media_ids}};
     if (!state.media_pending.empty())
         out["media_pending"] = state.media_pending;
+    if (state.inflight) {
+        out["inflight"] = *state.inflight;
+        out["inflight_at_ms"] = state.inflight_at.time_since_epoch().count();
+    }
     return out.dump();
 }
 

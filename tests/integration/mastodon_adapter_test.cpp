@@ -387,6 +387,70 @@ BOOST_FIXTURE_TEST_CASE(plain_http_to_a_remote_host_is_refused_before_sending, F
 
 // ---------------------------------------------------------------- settle
 
+// ------------------------------------ retried after the key is forgotten
+// A transient answer that may hide a created status (lost answer, 5xx,
+// unreadable 200) marks the part in flight; a retry more than the key's hour
+// later (long backoff, an account paused meanwhile) looks it up first.
+
+BOOST_FIXTURE_TEST_CASE(a_lost_answer_retried_after_the_hour_is_found_not_resent, Fixture) {
+    fake.drop_statuses(/*create=*/true);
+    BOOST_TEST(to_string(publish(request({"one", "two"})).kind) == "transient");
+    BOOST_TEST_REQUIRE(!saved.empty());
+    BOOST_TEST(saved.back().find("\"inflight\":0") != std::string::npos);
+    clock.set(k_start + 2h);  // the fake has forgotten the Idempotency-Key too
+    const Outcome outcome = publish(request({"one", "two"}, {}, "{}", saved.back()));
+    BOOST_TEST(to_string(outcome.kind) == "posted");
+    BOOST_TEST(fake.requests(FakeMastodon::k_account_statuses) == 1);
+    const auto s = fake.statuses();
+    BOOST_TEST_REQUIRE(s.size() == 2u);  // the first found, the second sent once
+    BOOST_TEST(outcome.platform_post_id == s[0].id);
+    BOOST_TEST(s[1].in_reply_to_id == s[0].id);
+    BOOST_TEST(saved.back().find("inflight") == std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_request_lost_before_the_instance_retried_after_the_hour_is_sent,
+                        Fixture) {
+    fake.drop_statuses(/*create=*/false);  // the instance never created it
+    BOOST_TEST(to_string(publish(request({"hello"})).kind) == "transient");
+    clock.set(k_start + 2h);
+    const Outcome outcome = publish(request({"hello"}, {}, "{}", saved.back()));
+    BOOST_TEST(to_string(outcome.kind) == "posted");
+    BOOST_TEST(fake.requests(FakeMastodon::k_account_statuses) == 1);
+    BOOST_TEST(fake.statuses().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_server_error_retried_within_the_hour_trusts_the_key, Fixture) {
+    fake.fail_statuses(502, "<html><body>Bad Gateway</body></html>");
+    BOOST_TEST(to_string(publish(request({"hello"})).kind) == "transient");
+    clock.set(k_start + 30min);
+    BOOST_TEST(to_string(publish(request({"hello"}, {}, "{}", saved.back())).kind) == "posted");
+    BOOST_TEST(fake.requests(FakeMastodon::k_account_statuses) == 0);
+    BOOST_TEST(fake.statuses().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_retry_after_the_hour_that_cannot_see_back_far_enough_is_unknown,
+                        Fixture) {
+    fake.drop_statuses(/*create=*/false);
+    BOOST_TEST(to_string(publish(request({"hello"})).kind) == "transient");
+    for (int i = 0; i < 40; ++i) {  // a busy account: 40 newer statuses
+        FakeStatus other;
+        other.account_id = "1001";
+        other.text = "other " + std::to_string(i);
+        other.created_at = k_start + 30min;
+        fake.seed_status(other);
+    }
+    clock.set(k_start + 2h);
+    const int sent = fake.status_requests();
+    const Outcome outcome = publish(request({"hello"}, {}, "{}", saved.back()));
+    BOOST_TEST(to_string(outcome.kind) == "unknown");
+    BOOST_TEST(outcome.message ==
+               "the status may have reached mastodon at 2026-01-02T03:00:00.000Z without an "
+               "answer; its Idempotency-Key has expired and the 40 latest statuses of account "
+               "\"alice\" do not reach back that far: check the account, then `postsched target "
+               "resolve`");
+    BOOST_TEST(fake.status_requests() == sent);
+}
+
 BOOST_FIXTURE_TEST_CASE(settle_within_the_hour_repeats_with_the_same_key, Fixture) {
     fake.drop_statuses(/*create=*/true);
     BOOST_TEST(to_string(publish(request({"one", "two"})).kind) == "transient");
