@@ -1,6 +1,8 @@
 // account connect against the fake OAuth server: the flow of each platform
-// style at module level (X, LinkedIn, Facebook pages, Instagram, Threads),
-// its failure paths, and Mastodon end to end through the real binary.
+// style at module level (X and LinkedIn with the loopback listener and by
+// pasting back; Facebook pages, Instagram and Threads by pasting back, as Meta
+// takes only https redirects), its failure paths, and Mastodon, X and
+// LinkedIn end to end through the real binary, each then publishing.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <httplib.h>
@@ -18,8 +20,10 @@
 
 #include "config/config.hpp"
 #include "core/errors.hpp"
+#include "fakes/fake_linkedin.hpp"
 #include "fakes/fake_mastodon.hpp"
 #include "fakes/fake_oauth.hpp"
+#include "fakes/fake_x.hpp"
 #include "net/curl_http_client.hpp"
 #include "oauth/connect.hpp"
 #include "support/sandbox.hpp"
@@ -135,6 +139,16 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+// LinkedIn: the secret in the body, no PKCE, no refresh token, 60 days.
+FakeOAuthOptions linkedin_style() {
+    FakeOAuthOptions o;
+    o.auth = Auth::body;
+    o.require_pkce = false;
+    o.issue_refresh = false;
+    o.expires_in = 5184000;
+    return o;
+}
+
 bool says(const Error& e, const std::string& needle) {
     return std::string(e.what()).find(needle) != std::string::npos;
 }
@@ -168,18 +182,30 @@ BOOST_AUTO_TEST_CASE(x_refuses_a_confidential_client_without_basic_auth) {
 }
 
 BOOST_AUTO_TEST_CASE(linkedin_pastes_back_with_the_secret_in_the_body) {
-    FakeOAuthOptions o;
-    o.auth = Auth::body;
-    o.require_pkce = false;
-    o.issue_refresh = false;
-    o.expires_in = 5184000;
-    Flow f("linkedin", o);
+    Flow f("linkedin", linkedin_style());
     auto c = f.connect("linkedin", true);
     BOOST_TEST(f.fake.refusals().empty());
     BOOST_TEST(f.fake.access_token_valid(c.tokens.access_token));
     BOOST_TEST(c.tokens.refresh_token.empty());
     BOOST_TEST((c.token_expiry == k_now + 5184000s));
     BOOST_TEST(f.fake.last_authorize_query().find("code_challenge") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(x_pastes_back_the_redirect_url_with_pkce_and_basic_auth) {
+    Flow f("x", {});
+    auto c = f.connect("x", true);
+    BOOST_TEST(f.fake.refusals().empty());
+    BOOST_TEST(f.fake.access_token_valid(c.tokens.access_token));
+    BOOST_TEST(f.fake.refresh_token_valid(c.tokens.refresh_token));
+    BOOST_TEST(f.printed.str().find("code_challenge_method=S256") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(linkedin_connects_through_the_loopback_listener) {
+    Flow f("linkedin", linkedin_style());
+    auto c = f.connect("linkedin");
+    BOOST_TEST(f.fake.refusals().empty());
+    BOOST_TEST(f.fake.access_token_valid(c.tokens.access_token));
+    BOOST_TEST((c.token_expiry == k_now + 5184000s));
 }
 
 BOOST_AUTO_TEST_CASE(a_denied_consent_stops_before_any_token_request) {
@@ -317,6 +343,38 @@ struct MastodonCli {
     }
 };
 
+// Runs postsched with ARGS, stdin from a fifo: waits for the authorization
+// URL on stderr, consents as the user would, and pastes what `paste` makes of
+// the redirect location. stderr comes back in `err`.
+RunResult run_pasting(Sandbox& box, const std::vector<std::string>& args,
+                      const std::function<std::string(const std::string&)>& paste) {
+    const std::string fifo = box.dir() + "/stdin.fifo";
+    const std::string err_file = box.dir() + "/stderr.txt";
+    ::unlink(fifo.c_str());
+    ::unlink(err_file.c_str());
+    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::vector<std::string> argv{"/bin/sh", "-c",
+                                  "exec \"$0\" \"$@\" < '" + fifo + "' 2> '" + err_file + "'",
+                                  POSTSCHED_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto env = box.env;
+    auto running =
+        std::async(std::launch::async, [&] { return testing::run_program(argv, "", env); });
+    std::ofstream to_stdin(fifo);  // opens once postsched's shell opens the reader
+    std::string printed;
+    for (int i = 0; i < 500 && printed.find("state=") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(20ms);
+        std::ifstream in(err_file);
+        printed.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    to_stdin << paste(consent_location(printed_url(printed))) << "\n";
+    to_stdin.close();
+    RunResult r = running.get();
+    std::ifstream in(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(in), {});
+    return r;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(mastodon_connects_in_the_browser_and_then_publishes) {
@@ -354,36 +412,116 @@ BOOST_AUTO_TEST_CASE(mastodon_connects_in_the_browser_and_then_publishes) {
 
 BOOST_AUTO_TEST_CASE(mastodon_connects_headless_by_pasting_the_code) {
     MastodonCli m("");  // no redirect configured: out-of-band, the code is shown
-    std::string fifo = m.box.dir() + "/stdin.fifo";
-    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    std::string err_file = m.box.dir() + "/stderr.txt";
-    auto env = m.box.env;
-    auto running = std::async(std::launch::async, [&] {
-        return testing::run_program(
-            {"/bin/sh", "-c",
-             std::string("exec \"$0\" account connect mastodon --name headless --no-browser "
-                         "--instance ") +
-                 m.instance.base_url() + " < " + fifo + " 2> " + err_file,
-             POSTSCHED_BINARY},
-            "", env);
-    });
-    std::ofstream to_stdin(fifo);  // opens once postsched's shell opens the reader
-    std::string printed;
-    for (int i = 0; i < 500 && printed.find("state=") == std::string::npos; ++i) {
-        std::this_thread::sleep_for(20ms);
-        std::ifstream in(err_file);
-        printed.assign(std::istreambuf_iterator<char>(in), {});
-    }
-    std::string location = consent_location(printed_url(printed));
-    BOOST_TEST(location.starts_with("urn:ietf:wg:oauth:2.0:oob?code="));
-    std::string code = location.substr(location.find("code=") + 5);
-    code = code.substr(0, code.find('&'));
-    to_stdin << code << "\n";
-    to_stdin.close();
-    RunResult r = running.get();
-    BOOST_TEST(r.code == 0, r.out);
+    RunResult r =
+        run_pasting(m.box,
+                    {"account", "connect", "mastodon", "--name", "headless", "--no-browser",
+                     "--instance", m.instance.base_url()},
+                    [](const std::string& location) {
+                        BOOST_TEST(location.starts_with("urn:ietf:wg:oauth:2.0:oob?code="));
+                        std::string code = location.substr(location.find("code=") + 5);
+                        return code.substr(0, code.find('&'));
+                    });
+    BOOST_TEST(r.code == 0, r.err);
     BOOST_TEST(r.out == "connected mastodon account \"headless\" (alice)\n");
     BOOST_TEST(m.instance.refusals().empty());
+}
+
+// ---- X and LinkedIn through the real binary, then a post ----
+
+namespace {
+
+// A store, the fake OAuth server of one platform pointed at by its config,
+// and the access tokens it issues (each handed to `grant`, which registers
+// it with the platform's API fake).
+struct ConnectCli {
+    FakeOAuth oauth;
+    Sandbox box;
+    std::vector<std::string> issued;
+    std::mutex mutex;
+    std::string redirect;
+
+    ConnectCli(FakeOAuthOptions o, const std::string& platform, const std::string& api_base,
+               std::function<void(const std::string&)> grant, const std::string& extra = "")
+        : oauth(std::move(o)) {
+        oauth.on_access_token([this, grant](const std::string& token) {
+            std::lock_guard lock(mutex);
+            issued.push_back(token);
+            grant(token);
+        });
+        redirect = "http://127.0.0.1:" + std::to_string(free_port()) + "/callback";
+        oauth.set_redirect_uri(redirect);
+        box.env["SECRET_KEY"] = k_key;
+        box.env["POSTSCHED_NOW"] = "2026-11-28T12:00:00Z";
+        box.write_file("config/postsched/config.toml",
+                       "[platforms." + platform + "]\napi_base = \"" + api_base +
+                           "\"\nauth_url = \"" + oauth.authorize_url() + "\"\ntoken_url = \"" +
+                           oauth.token_url() + "\"\nredirect_uri = \"" + redirect + "\"\n" + extra);
+        box.ok({"init"});
+    }
+
+    // The connect went through and its debug log shows no token, secret or code.
+    void check_connected(const RunResult& r) {
+        BOOST_TEST(r.code == 0, r.err);
+        BOOST_TEST(oauth.refusals().empty());
+        BOOST_REQUIRE(issued.size() == 1u);
+        BOOST_TEST(r.err.find(issued[0]) == std::string::npos);
+        BOOST_TEST(r.err.find("fake-client-SECRET") == std::string::npos);
+        BOOST_TEST(r.err.find("code=") == std::string::npos);
+        BOOST_TEST(testing::sqlite(box.db_path(), ".dump").find(issued[0]) == std::string::npos);
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(x_connects_through_the_binary_with_the_listener_and_publishes) {
+    fakes::FakeX x;
+    x.set_clock([] { return k_now; });
+    ConnectCli c(
+        {}, "x", x.base_url(),
+        [&x](const std::string& token) { x.add_user(token, "2244994945", "brand"); },
+        "client_id = \"fake-client-id\"\n");
+    c.box.env["POSTSCHED_BROWSER"] = k_browser;
+    c.box.env["TWITTER_CLIENT_SECRET"] = "fake-client-SECRET-9f3a";
+    RunResult r = c.box.run({"-vv", "account", "connect", "x", "--name", "brand"});
+    c.check_connected(r);
+    BOOST_TEST(r.out ==
+               "connected x account \"brand\" (brand); token valid until "
+               "2026-11-28T14:00:00.000Z\n");
+    auto shown = nlohmann::json::parse(c.box.ok({"account", "show", "brand", "--json"}));
+    BOOST_TEST(shown["platform_account_id"] == "2244994945");
+    BOOST_TEST(shown["username"] == "brand");
+    BOOST_TEST(shown["token_expiry"] == "2026-11-28T14:00:00.000Z");
+
+    c.box.ok({"post", "add", "connected and posting", "--to", "brand", "--now"});
+    c.box.ok({"run"});
+    BOOST_REQUIRE(x.tweets().size() == 1u);
+    BOOST_TEST(x.tweets()[0].text == "connected and posting");
+}
+
+BOOST_AUTO_TEST_CASE(linkedin_connects_through_the_binary_by_pasting_back_and_publishes) {
+    fakes::FakeLinkedIn linkedin;
+    linkedin.set_clock_ms(k_now.time_since_epoch().count() * 1000);
+    ConnectCli c(linkedin_style(), "linkedin", linkedin.base_url(),
+                 [&linkedin](const std::string& token) {
+                     linkedin.add_member(token, "782bbtaQ", "Ada Lovelace",
+                                         {"openid", "profile", "w_member_social"});
+                 });
+    c.box.env["LINKEDIN_CLIENT_ID"] = "fake-client-id";
+    c.box.env["LINKEDIN_CLIENT_SECRET"] = "fake-client-SECRET-9f3a";
+    // The whole redirect URL is pasted, as a user copies it from the browser.
+    RunResult r = run_pasting(
+        c.box, {"-vv", "account", "connect", "linkedin", "--name", "ada", "--no-browser"},
+        [](const std::string& location) { return location; });
+    c.check_connected(r);
+    BOOST_TEST(r.out ==
+               "connected linkedin account \"ada\" (782bbtaQ@example.com); token valid until "
+               "2027-01-27T12:00:00.000Z\n");
+    auto shown = nlohmann::json::parse(c.box.ok({"account", "show", "ada", "--json"}));
+    BOOST_TEST(shown["platform_account_id"] == "urn:li:person:782bbtaQ");
+
+    c.box.ok({"post", "add", "connected on linkedin", "--to", "ada", "--now"});
+    c.box.ok({"run"});
+    BOOST_REQUIRE(linkedin.posts().size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(connect_names_only_the_platforms_it_can_connect_here) {
