@@ -87,6 +87,25 @@ struct MediaRules {
     std::vector<std::string> types = {"image/jpeg", "image/png", "image/gif", "image/webp"};
     bool urls_only = false;  // the platform fetches media itself (Instagram, Threads)
     bool supported = true;   // false: the platform takes no media at all
+
+    // Exceptions by type, first match wins: an exact type ("image/gif") or a
+    // family ("video/"). X: a GIF up to 15 MiB or a video up to 512 MiB, each
+    // alone in its post, beside images up to 5 MiB.
+    struct TypeRule {
+        std::string type;
+        std::string label;          // "GIF", "video": names the rule in messages
+        std::size_t max_bytes = 0;  // 0: max_bytes
+        bool alone = false;         // must be the post's only media item
+    };
+    std::vector<TypeRule> by_type;
+
+    const TypeRule* rule_for(std::string_view type) const;
+    std::size_t max_bytes_for(std::string_view type) const;
+    // Lowers every cap to `cap` (a configured media_max_bytes); 0 changes nothing.
+    void cap_bytes(std::size_t cap);
+    // Why items of these types cannot share one post ("takes one GIF or one
+    // video per post, with no other media"), or "" when they can.
+    std::string mix_problem(const std::vector<std::string>& types) const;
 };
 
 struct ContentVerdict {

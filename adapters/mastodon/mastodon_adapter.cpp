@@ -160,17 +160,15 @@ ContentVerdict MastodonAdapter::check_text(const Account& account, std::string_v
     return verdict;
 }
 
-// One byte cap for all media: the larger of the image and video limits (the
-// exact per-type limit is checked before each upload). A configured
-// media_max_bytes lowers it.
+// The instance's image and video size limits; a configured media_max_bytes
+// lowers both.
 MediaRules MastodonAdapter::media_rules(const Account& account) const {
     const InstanceLimits limits = limits_from_settings(account.settings);
     MediaRules rules;
     rules.max_items = limits.max_media;
-    rules.max_bytes = std::max(limits.image_size_limit, limits.video_size_limit);
-    if (m_platform.media_max_bytes != 0) {
-        rules.max_bytes = std::min(rules.max_bytes, m_platform.media_max_bytes);
-    }
+    rules.max_bytes = limits.image_size_limit;
+    rules.by_type = {{"video/", "video", limits.video_size_limit, false}};
+    rules.cap_bytes(m_platform.media_max_bytes);
     rules.types.clear();
     for (const auto& type : k_sniffed_types) {
         const auto& stated = limits.mime_types;

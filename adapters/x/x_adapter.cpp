@@ -109,15 +109,9 @@ ContentVerdict XAdapter::check_text(const Account&, std::string_view text, std::
     return verdict;
 }
 
-// Up to 4 images (5 MB each; GIF 15 MB) or one video (512 MB). The exact
-// per-type size and the one-GIF-or-video rule are checked before upload.
 MediaRules XAdapter::media_rules(const Account&) const {
-    MediaRules rules;
-    rules.max_items = 4;
-    rules.max_bytes = 512 * 1024 * 1024;
-    if (m_platform.media_max_bytes != 0)
-        rules.max_bytes = std::min(rules.max_bytes, m_platform.media_max_bytes);
-    rules.types = {"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4"};
+    MediaRules rules = platform_media_rules();
+    rules.cap_bytes(m_platform.media_max_bytes);
     return rules;
 }
 

@@ -75,4 +75,8 @@ std::string comparable(std::string_view text);
 std::string in_quotes(std::string_view s);
 std::string post_url(std::string_view username, std::string_view id);
 
+// Up to 4 images (JPEG, PNG, WebP: 5 MiB each), or one GIF (15 MiB), or one
+// MP4 video (512 MiB): checked at add time and again before upload.
+MediaRules platform_media_rules();
+
 }  // namespace postsched::adapters::x

@@ -12,10 +12,6 @@ namespace {
 using nlohmann::json;
 using Kind = Outcome::Kind;
 
-constexpr std::size_t k_image_max = 5 * 1024 * 1024;
-constexpr std::size_t k_gif_max = 15 * 1024 * 1024;
-constexpr std::size_t k_video_max = 512 * 1024 * 1024;
-constexpr std::size_t k_max_images = 4;
 // When processing_info gives no check_after_secs.
 constexpr long long k_default_check_after = 5;
 
@@ -29,18 +25,22 @@ std::string category(const std::string& type) {
     return is_video(type) ? "tweet_video" : "tweet_image";
 }
 
-std::size_t limit_for(const std::string& type) {
-    if (type == "image/gif")
-        return k_gif_max;
-    return is_video(type) ? k_video_max : k_image_max;
-}
-
 const json* data_of(const json& body) {
     return body.is_object() && body.contains("data") && body["data"].is_object() ? &body["data"]
                                                                                  : nullptr;
 }
 
 }  // namespace
+
+MediaRules platform_media_rules() {
+    MediaRules rules;
+    rules.max_items = 4;
+    rules.max_bytes = 5 * 1024 * 1024;
+    rules.types = {"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4"};
+    rules.by_type = {{"image/gif", "GIF", 15 * 1024 * 1024, true},
+                     {"video/", "video", 512 * 1024 * 1024, true}};
+    return rules;
+}
 
 std::string Publication::media_name(std::size_t k) const {
     std::string source = m_request.media[k].source;
@@ -55,19 +55,20 @@ std::optional<Outcome> Publication::check_media() const {
     const auto permanent = [](std::string message) {
         return Outcome::failure(Kind::permanent, std::move(message));
     };
-    bool single = false;
+    const MediaRules rules = platform_media_rules();
+    std::vector<std::string> types;
     for (std::size_t k = 0; k < media.size(); ++k) {
         const auto& type = media[k].content_type;
-        if (media[k].bytes.size() > limit_for(type)) {
+        if (media[k].bytes.size() > rules.max_bytes_for(type)) {
             return permanent(media_name(k) + " is " + std::to_string(media[k].bytes.size()) +
                              " bytes; x takes " + type + " up to " +
-                             std::to_string(limit_for(type)) + " bytes");
+                             std::to_string(rules.max_bytes_for(type)) + " bytes");
         }
-        single = single || type == "image/gif" || is_video(type);
+        types.push_back(type);
     }
-    if (single && media.size() > 1)
-        return permanent("x takes one GIF or one video per post, with no other media");
-    if (media.size() > k_max_images)
+    if (const std::string mix = rules.mix_problem(types); !mix.empty())
+        return permanent("x " + mix);
+    if (media.size() > rules.max_items)
         return permanent("x takes at most 4 images per post");
     return std::nullopt;
 }

@@ -262,16 +262,20 @@ std::vector<Verdict> check_media(Context& ctx, const Post& post,
             v.message = who + " takes at most " + std::to_string(rules.max_items) +
                         " media items (this post has " + std::to_string(post.media.size()) + ")";
         Exit code = Exit::data;
+        std::vector<std::string> types;
         if (v.message.empty())
             for (const auto& m : post.media) {
                 try {
-                    media::check_for_account(m, rules, a);
+                    types.push_back(media::check_for_account(m, rules, a));
                 } catch (const Error& e) {
                     v.message = e.what();
                     code = e.code();
                     break;
                 }
             }
+        if (const std::string mix = rules.mix_problem(types); v.message.empty() && !mix.empty())
+            v.message = who + " " + mix + " (this post has " + std::to_string(types.size()) +
+                        " media items)";
         v.ok = v.message.empty();
         out.push_back({a, 0, v, v.message, code});
     }

@@ -19,6 +19,14 @@ std::string human_bytes(std::size_t n) {
     return std::to_string(n) + " bytes";
 }
 
+// " for a GIF" when a per-type rule set the limit that was passed.
+std::string type_limit_note(const adapters::MediaRules& rules, const std::string& type) {
+    const auto* rule = rules.rule_for(type);
+    if (!rule || rule->max_bytes == 0)
+        return "";
+    return " for a " + rule->label;
+}
+
 std::string read_head(const std::string& path, std::size_t n) {
     std::ifstream in(path, std::ios::binary);
     std::string buf(n, '\0');
@@ -97,8 +105,8 @@ std::string sniff_content_type(std::string_view h) {
     return "";
 }
 
-void check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
-                       const Account& account) {
+std::string check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
+                              const Account& account) {
     std::string who = account.platform + " account \"" + account.name + "\"";
     if (!rules.supported)
         throw Error(Exit::data, who + " takes no media (\"" + item.source + "\")");
@@ -107,8 +115,9 @@ void check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
             throw Error(Exit::data, "media \"" + item.source +
                                         "\": use https (plain http is "
                                         "accepted only for loopback hosts)");
-        check_type(type_from_extension(item.source), item, rules, account);
-        return;
+        std::string type = type_from_extension(item.source);
+        check_type(type, item, rules, account);
+        return type;
     }
     if (rules.urls_only)
         throw Error(Exit::data, "media \"" + item.source + "\" is a local file, but " + who +
@@ -124,21 +133,24 @@ void check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
                                     "\" is not an image or video postsched recognises (JPEG, "
                                     "PNG, GIF, WebP, MP4, MOV)");
     check_type(type, item, rules, account);
-    if (size > rules.max_bytes)
+    if (size > rules.max_bytes_for(type))
         throw Error(Exit::data, "media \"" + item.source + "\" is " + human_bytes(size) +
-                                    ", over the " + human_bytes(rules.max_bytes) + " limit of " +
-                                    who);
+                                    ", over the " + human_bytes(rules.max_bytes_for(type)) +
+                                    " limit of " + who + type_limit_note(rules, type));
+    return type;
 }
 
 void check_fetched(const adapters::FetchedMedia& item, const adapters::MediaRules& rules,
                    const Account& account) {
     MediaRef ref{item.source, item.alt};
     check_type(item.content_type, ref, rules, account);
-    if (item.bytes.size() > rules.max_bytes)
+    const std::size_t limit = rules.max_bytes_for(item.content_type);
+    if (item.bytes.size() > limit)
         throw Error(Exit::data, "media \"" + item.source + "\" is " +
                                     human_bytes(item.bytes.size()) + ", over the " +
-                                    human_bytes(rules.max_bytes) + " limit of " + account.platform +
-                                    " account \"" + account.name + "\"");
+                                    human_bytes(limit) + " limit of " + account.platform +
+                                    " account \"" + account.name + "\"" +
+                                    type_limit_note(rules, item.content_type));
 }
 
 MediaCache::MediaCache(net::HttpClient& http, std::size_t max_bytes, Millis timeout)

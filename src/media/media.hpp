@@ -25,10 +25,12 @@ bool is_loopback_url(std::string_view url);
 // or empty when unrecognised.
 std::string sniff_content_type(std::string_view head);
 
-// Checks one media item against one account's rules at add time. Throws
-// Error(Exit::data or Exit::no_input) naming the item, the account and the limit.
-void check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
-                       const Account& account);
+// Checks one media item against one account's rules at add time and
+// returns its type (sniffed from a file, guessed from a URL's extension,
+// "" when unknown). Throws Error(Exit::data or Exit::no_input) naming the
+// item, the account and the limit.
+std::string check_for_account(const MediaRef& item, const adapters::MediaRules& rules,
+                              const Account& account);
 
 // Checks a fetched item's sniffed type and size against one account's rules
 // (a URL's real type is only known once fetched). Throws Error(Exit::data).

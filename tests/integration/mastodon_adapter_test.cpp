@@ -609,13 +609,16 @@ BOOST_FIXTURE_TEST_CASE(invalid_options_are_refused_with_a_clear_message, Fixtur
 BOOST_FIXTURE_TEST_CASE(media_rules_follow_the_instance, Fixture) {
     const auto defaults = adapter->media_rules(account);
     BOOST_TEST(defaults.max_items == 4u);
-    BOOST_TEST(defaults.max_bytes == 99u * 1024 * 1024);
+    BOOST_TEST(defaults.max_bytes_for("image/png") == 16u * 1024 * 1024);
+    BOOST_TEST(defaults.max_bytes_for("video/mp4") == 99u * 1024 * 1024);
     BOOST_TEST(defaults.types.size() == 5u);
     account.settings =
         R"({"max_media":2,"image_size_limit":100,"video_size_limit":50,"mime_types":["image/png","video/mp4"]})";
     const auto stated = adapter->media_rules(account);
     BOOST_TEST(stated.max_items == 2u);
-    BOOST_TEST(stated.max_bytes == 100u);
+    BOOST_TEST(stated.max_bytes_for("image/png") == 100u);
+    BOOST_TEST(stated.max_bytes_for("video/mp4") == 50u);
+    BOOST_TEST(stated.mix_problem({"image/png", "video/mp4"}).empty());
     BOOST_TEST((stated.types == std::vector<std::string>{"image/png", "video/mp4"}));
     BOOST_TEST(adapter->supports_threads());
 }

@@ -105,4 +105,34 @@ BOOST_AUTO_TEST_CASE(one_pass_publishes_to_x_linkedin_and_bluesky_with_two_image
     BOOST_TEST(w.linkedin.posts().size() == 1u);
 }
 
+// X's media mix, checked when the post is added: up to 4 images of 5 MiB,
+// or one GIF of 15 MiB, or one video of 512 MiB, alone.
+BOOST_AUTO_TEST_CASE(x_media_rules_are_checked_when_the_post_is_added) {
+    World w;
+    const std::string d = w.box.dir() + "/";
+    w.box.write_file("anim.gif", "GIF89a" + std::string(6 * 1024 * 1024, '\x01'));
+    w.box.write_file("huge.gif", "GIF89a" + std::string(15 * 1024 * 1024, '\x01'));
+    w.box.write_file("big.png", postsched::fakes::tiny_png() + std::string(5 * 1024 * 1024, ' '));
+    BOOST_TEST(is_error(w.box.run({"post", "add", "hi", "--to", "xa", "--now", "--media",
+                                   d + "anim.gif", "--media", d + "a.png"}),
+                        65,
+                        {"x account \"xa\" takes one GIF or one video per post, with no other "
+                         "media (this post has 2 media items)"}));
+    BOOST_TEST(
+        is_error(w.box.run({"post", "add", "hi", "--to", "xa", "--now", "--media", d + "big.png"}),
+                 65, {"big.png\" is ", "over the 5 MiB limit of x account \"xa\""}));
+    BOOST_TEST(
+        is_error(w.box.run({"post", "add", "hi", "--to", "xa", "--now", "--media", d + "huge.gif"}),
+                 65, {"over the 15 MiB limit of x account \"xa\" for a GIF"}));
+    const auto verdict = w.box.run(
+        {"validate", "--to", "xa", "hi", "--media", d + "anim.gif", "--media", d + "a.png"});
+    BOOST_TEST(verdict.code == 65);
+    BOOST_TEST(verdict.out.find("xa (x) media: ") != std::string::npos);
+    // A 6 MiB GIF alone is fine for X; four images too.
+    w.box.ok({"post", "add", "gif", "--to", "xa", "--now", "--media", d + "anim.gif"});
+    w.box.ok({"post", "add", "four", "--to", "xa", "--now", "--media", d + "a.png", "--media",
+              d + "b.png", "--media", d + "a.png", "--media", d + "b.png"});
+    BOOST_TEST(json::parse(w.box.ok({"post", "list", "--json"})).size() == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
