@@ -473,12 +473,15 @@ struct ConnectCli {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(x_connects_through_the_binary_with_the_listener_and_publishes) {
+BOOST_AUTO_TEST_CASE(x_connects_through_the_binary_publishes_and_refreshes_before_publishing) {
     fakes::FakeX x;
     x.set_clock([] { return k_now; });
+    int grants = 0;  // the user id tells which token a tweet went out with
     ConnectCli c(
         {}, "x", x.base_url(),
-        [&x](const std::string& token) { x.add_user(token, "2244994945", "brand"); },
+        [&](const std::string& token) {
+            x.add_user(token, grants++ == 0 ? "2244994945" : "2244994945-after-refresh", "brand");
+        },
         "client_id = \"fake-client-id\"\n");
     c.box.env["POSTSCHED_BROWSER"] = k_browser;
     c.box.env["TWITTER_CLIENT_SECRET"] = "fake-client-SECRET-9f3a";
@@ -496,6 +499,22 @@ BOOST_AUTO_TEST_CASE(x_connects_through_the_binary_with_the_listener_and_publish
     c.box.ok({"run"});
     BOOST_REQUIRE(x.tweets().size() == 1u);
     BOOST_TEST(x.tweets()[0].text == "connected and posting");
+
+    // Two and a half hours later the token has expired: the pass refreshes it
+    // (X rotates the refresh token) and publishes with the new one.
+    const std::string before = testing::sqlite(c.box.db_path(), ".dump");
+    c.box.env["POSTSCHED_NOW"] = "2026-11-28T14:30:00Z";
+    c.box.ok({"post", "add", "after the refresh", "--to", "brand", "--now"});
+    r = c.box.run({"-vv", "run"});
+    BOOST_TEST(r.code == 0, r.err);
+    BOOST_REQUIRE(c.issued.size() == 2u);
+    BOOST_TEST(r.err.find(c.issued[1]) == std::string::npos);
+    BOOST_REQUIRE(x.tweets().size() == 2u);
+    BOOST_TEST(x.tweets()[1].user_id == "2244994945-after-refresh");
+    shown = nlohmann::json::parse(c.box.ok({"account", "show", "brand", "--json"}));
+    BOOST_TEST(shown["token_expiry"] == "2026-11-28T16:30:00.000Z");
+    BOOST_TEST(testing::sqlite(c.box.db_path(), ".dump").find(c.issued[1]) == std::string::npos);
+    BOOST_TEST(before != testing::sqlite(c.box.db_path(), ".dump"));
 }
 
 BOOST_AUTO_TEST_CASE(linkedin_connects_through_the_binary_by_pasting_back_and_publishes) {
