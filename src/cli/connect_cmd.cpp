@@ -50,6 +50,10 @@ int run_connect(Context& ctx, const ConnectArgs& o) {
         throw Error(Exit::usage, "unknown platform \"" + o.platform +
                                      "\" for connect (known: " + joined(names) + ")");
     check_account_name(o.name);
+    if (!o.page.empty() && o.platform != "facebook" && o.platform != "instagram" &&
+        o.platform != "linkedin")
+        throw Error(Exit::usage,
+                    "--page is for facebook, instagram and linkedin, not " + o.platform);
     auto& store = ctx.store();
     auto existing = store.find_account(o.name);
     if (existing && existing->platform != o.platform)
@@ -153,10 +157,9 @@ void register_account_oauth(CLI::App& account, Context& ctx) {
                 "headless: print the authorization URL, then read the final redirect URL (or "
                 "the code) from stdin");
     c->add_option("--instance", args.instance, "instance base URL (mastodon)");
-    // Offered once a page platform's adapter is registered (its connect tested).
-    if (std::find(names.begin(), names.end(), "facebook") != names.end() ||
-        std::find(names.begin(), names.end(), "instagram") != names.end())
-        c->add_option("--page", args.page, "the Facebook page id to connect (facebook, instagram)");
+    c->add_option("--page", args.page,
+                  "the page to connect: its Facebook page id (facebook, instagram), or a "
+                  "LinkedIn organization the member administers (urn:li:organization:ID)");
     c->callback([&ctx] { ctx.action = [&ctx] { return run_connect(ctx, args); }; });
 
     static std::string refresh_name;

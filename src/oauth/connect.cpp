@@ -52,8 +52,8 @@ std::string obtain_code(const Client& client, const AuthRequest& auth, const con
 }
 
 TokenSet authorize(net::HttpClient& http, const Client& client, const config::Config& config,
-                   const ConnectOptions& o) {
-    AuthRequest auth = make_auth_request(client);
+                   const ConnectOptions& o, const std::string& scopes = "") {
+    AuthRequest auth = make_auth_request(client, scopes);
     std::string code = obtain_code(client, auth, config, o);
     // Codes live 30 s on X: exchanged at once.
     return exchange_code(http, client, code, auth.verifier,
@@ -191,6 +191,17 @@ Connected connect_threads(net::HttpClient& http, const Provider& p, const config
     return c;
 }
 
+// "urn:li:organization:2414183" or "2414183" -> the URN; else a usage error.
+std::string linkedin_organization(const std::string& page) {
+    constexpr std::string_view prefix = "urn:li:organization:";
+    std::string number = page.starts_with(prefix) ? page.substr(prefix.size()) : page;
+    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos)
+        throw Error(Exit::usage, "--page \"" + page +
+                                     "\": give the LinkedIn organization as "
+                                     "urn:li:organization:ID or its number");
+    return std::string(prefix) + number;
+}
+
 }  // namespace
 
 Connected connect(net::HttpClient& http, const Clock& clock, const config::Config& config,
@@ -205,7 +216,12 @@ Connected connect(net::HttpClient& http, const Clock& clock, const config::Confi
         c = connect_page(http, *p, config, o);
     else if (p->platform == "threads")
         c = connect_threads(http, *p, config, o);
-    else
+    else if (p->platform == "linkedin" && !o.page_id.empty()) {
+        // A page the member administers: posting as it takes w_organization_social.
+        c.platform_account_id = linkedin_organization(o.page_id);
+        c.tokens = authorize(http, client_for(config, *p), config, o,
+                             std::string(p->scopes) + " w_organization_social");
+    } else
         c.tokens = authorize(http, client_for(config, *p), config, o);
     if (c.tokens.expires_in)
         c.token_expiry = clock.now() + *c.tokens.expires_in;

@@ -20,7 +20,7 @@ namespace postsched::oauth {
 struct ConnectOptions {
     std::string platform;
     std::string instance;  // Mastodon: the instance base URL
-    std::string page_id;   // Facebook/Instagram: the page to connect
+    std::string page_id;   // Facebook/Instagram: the page; LinkedIn: the organization
     bool no_browser = false;
     std::istream* in = nullptr;   // paste-back input
     std::ostream* err = nullptr;  // the authorization URL and prompts

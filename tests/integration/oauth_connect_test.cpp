@@ -543,6 +543,45 @@ BOOST_AUTO_TEST_CASE(linkedin_connects_through_the_binary_by_pasting_back_and_pu
     BOOST_REQUIRE(linkedin.posts().size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_linkedin_page_connects_through_the_listener_and_posts_as_the_page) {
+    fakes::FakeLinkedIn linkedin;
+    linkedin.set_clock_ms(k_now.time_since_epoch().count() * 1000);
+    linkedin.add_organization("2414183", "Acme Corp", {"782bbtaQ"});
+    linkedin.add_organization("5550001", "Not Hers", {"someone-else"});
+    ConnectCli c(linkedin_style(), "linkedin", linkedin.base_url(),
+                 [&linkedin](const std::string& token) {
+                     linkedin.add_member(token, "782bbtaQ", "Ada Lovelace",
+                                         {"openid", "profile", "w_organization_social"});
+                 });
+    c.box.env["POSTSCHED_BROWSER"] = k_browser;
+    c.box.env["LINKEDIN_CLIENT_ID"] = "fake-client-id";
+    c.box.env["LINKEDIN_CLIENT_SECRET"] = "fake-client-SECRET-9f3a";
+    RunResult r =
+        c.box.run({"-vv", "account", "connect", "linkedin", "--name", "acme", "--page", "2414183"});
+    c.check_connected(r);
+    BOOST_TEST(c.oauth.last_authorize_query().find("w_organization_social") != std::string::npos);
+    auto shown = nlohmann::json::parse(c.box.ok({"account", "show", "acme", "--json"}));
+    BOOST_TEST(shown["platform_account_id"] == "urn:li:organization:2414183");
+    BOOST_TEST(shown["display_name"] == "Acme Corp");
+    c.box.ok({"post", "add", "from the page", "--to", "acme", "--now"});
+    c.box.ok({"run"});
+    BOOST_REQUIRE(linkedin.posts().size() == 1u);
+    BOOST_TEST(linkedin.posts()[0].author == "urn:li:organization:2414183");
+
+    // A page the member does not administer: LinkedIn's 403, nothing stored.
+    r = c.box.run({"account", "connect", "linkedin", "--name", "other", "--page",
+                   "urn:li:organization:5550001"});
+    BOOST_TEST(r.code != 0);
+    BOOST_TEST(r.err.find("Not enough permissions") != std::string::npos, r.err);
+    BOOST_TEST(c.box.run({"account", "show", "other"}).code != 0);
+    BOOST_TEST(testing::is_error(
+        c.box.run({"account", "connect", "linkedin", "--name", "x", "--page", "acme"}), 64,
+        {"--page \"acme\": give the LinkedIn organization as urn:li:organization:ID"}));
+    BOOST_TEST(
+        testing::is_error(c.box.run({"account", "connect", "x", "--name", "x", "--page", "1"}), 64,
+                          {"--page is for facebook, instagram and linkedin, not x"}));
+}
+
 BOOST_AUTO_TEST_CASE(connect_names_only_the_platforms_it_can_connect_here) {
     MastodonCli m("");
     RunResult r = m.box.run({"account", "connect", "myspace", "--name", "a"});
