@@ -11,7 +11,8 @@
 #     Target: >= 0.8 of ideal.
 # (b) Idle pass: `postsched run` on a store holding 1,000,000 future posts
 #     (IDLE_POSTS) against `sqlite3 STORE 'select 1'`, median of RUNS (21)
-#     each. Target: <= 3x. Prints the due query's plan (it must use an index).
+#     each. Target: <= 3x. Prints the due query's plan (it must use an index),
+#     and the start-up floor: an empty main() linked with the same libraries.
 #     IDLE_POSTS=0 skips (b).
 # Builds a Release tree in $BUILD_DIR (build-pass-bench) with -j$JOBS (1),
 # or uses the tree BUILD_DIR names as it is configured.
@@ -93,7 +94,17 @@ pass_ms=$(median_ms "$postsched" run)
 sqlite_ms=$(median_ms sqlite3 "$store" 'select 1')
 [[ $(sqlite3 "$store" "SELECT count(*) FROM post_targets WHERE status <> 'pending'") == 0 ]] ||
   { echo "bench: the idle pass changed targets" >&2; exit 70; }
-awk -v p="$pass_ms" -v s="$sqlite_ms" -v n="$runs" 'BEGIN {
+# The start-up floor of any program linked like postsched: an empty main()
+# with postsched's own NEEDED libraries (the dynamic loader's work and the
+# libraries' constructors: libcurl with its TLS, Kerberos and LDAP, libpq, ICU).
+needed=$(readelf -d "$postsched" | awk '/\(NEEDED\)/ {gsub(/[][]/, "", $5); print "-l:" $5}')
+echo 'int main(void) { return 0; }' >"$work/empty.c"
+# shellcheck disable=SC2086 # one word per library
+cc -O2 "$work/empty.c" -o "$work/empty_linked" -Wl,--no-as-needed $needed
+floor_ms=$(median_ms "$work/empty_linked")
+awk -v p="$pass_ms" -v s="$sqlite_ms" -v f="$floor_ms" -v n="$runs" 'BEGIN {
   printf "postsched run (idle):   %7.2f ms  (median of %d)\n", p, n
   printf "sqlite3 STORE select 1: %7.2f ms\n", s
-  printf "ratio:                  %7.2fx (target <= 3x)\n", p / s }'
+  printf "ratio:                  %7.2fx (target <= 3x)\n", p / s
+  printf "empty main() linked with postsched'"'"'s libraries: %.2f ms (%.2fx select 1);\n", f, f / s
+  printf "  the idle pass is %.2fx that floor\n", p / f }'

@@ -1,18 +1,29 @@
 #include "core/ids.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <stdexcept>
 
 namespace postsched {
 namespace {
 
+// The kernel's CSPRNG (getrandom(2)), not OpenSSL's: ids are made by every
+// command, and OpenSSL's first RAND_bytes loads its default provider, a few
+// milliseconds that an idle `run` (one id for its runs row) should not pay.
 void fill_random(unsigned char* out, std::size_t n) {
-    if (RAND_bytes(out, static_cast<int>(n)) != 1)
-        throw std::runtime_error("random number generator failed");
+    while (n > 0) {
+        const ssize_t got = ::getrandom(out, n, 0);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            throw std::runtime_error("random number generator failed");
+        out += got;
+        n -= static_cast<std::size_t>(got);
+    }
 }
 
 std::string hex(const unsigned char* p, std::size_t n) {
