@@ -85,8 +85,9 @@ struct MediaRules {
     std::size_t min_items = 0;  // 1: media required (Instagram)
     std::size_t max_bytes = 8 * 1024 * 1024;
     std::vector<std::string> types = {"image/jpeg", "image/png", "image/gif", "image/webp"};
-    bool urls_only = false;  // the platform fetches media itself (Instagram, Threads)
-    bool supported = true;   // false: the platform takes no media at all
+    std::size_t max_alt_chars = 0;  // alt text length in code points; 0: no limit
+    bool urls_only = false;         // the platform fetches media itself (Instagram, Threads)
+    bool supported = true;          // false: the platform takes no media at all
 
     // Exceptions by type, first match wins: an exact type ("image/gif") or a
     // family ("video/"). X: a GIF up to 15 MiB or a video up to 512 MiB, each

@@ -77,7 +77,7 @@ ResumeState parse_state(std::string_view text) {
         for (const auto& m : state.value("media", json::array())) {
             out.media.push_back({m.at("id").get<std::string>(), m.value("next_segment", 0u),
                                  m.value("finalized", false), m.value("ready", false),
-                                 m.value("expires_at", 0LL)});
+                                 m.value("expires_at", 0LL), m.value("described", false)});
         }
         if (state.contains("inflight"))
             out.inflight = state["inflight"].get<std::size_t>();
@@ -95,7 +95,8 @@ std::string dump_state(const ResumeState& state) {
                          {"next_segment", m.next_segment},
                          {"finalized", m.finalized},
                          {"ready", m.ready},
-                         {"expires_at", m.expires_at}});
+                         {"expires_at", m.expires_at},
+                         {"described", m.described}});
     }
     json out = {{"parts", state.parts}, {"media", media}};
     if (state.inflight) {

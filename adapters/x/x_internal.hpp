@@ -44,6 +44,7 @@ struct MediaState {
     bool finalized = false;
     bool ready = false;
     long long expires_at = 0;  // Unix seconds; 0: unknown
+    bool described = false;    // its alt text was sent (POST /2/media/metadata)
 };
 struct ResumeState {
     std::vector<std::string> parts;  // ids of the parts posted, in order

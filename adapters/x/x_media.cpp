@@ -37,6 +37,7 @@ MediaRules platform_media_rules() {
     rules.max_items = 4;
     rules.max_bytes = 5 * 1024 * 1024;
     rules.types = {"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4"};
+    rules.max_alt_chars = 1000;
     rules.by_type = {{"image/gif", "GIF", 15 * 1024 * 1024, true},
                      {"video/", "video", 512 * 1024 * 1024, true}};
     return rules;
@@ -78,7 +79,27 @@ std::optional<Outcome> Publication::upload_media() {
     for (std::size_t k = 0; k < m_request.media.size(); ++k) {
         if (auto stop = upload_one(k))
             return stop;
+        if (auto stop = describe(k))
+            return stop;
     }
+    return std::nullopt;
+}
+
+// X takes alt text for images and GIFs (up to 1,000 characters, checked when
+// the post is added); a video's is not sent.
+std::optional<Outcome> Publication::describe(std::size_t k) {
+    MediaState& m = m_state.media[k];
+    const FetchedMedia& media = m_request.media[k];
+    if (media.alt.empty() || m.described || is_video(media.content_type))
+        return std::nullopt;
+    const std::string what = "the alt text of " + media_name(k);
+    const json body = {{"id", m.id}, {"metadata", {{"alt_text", {{"text", media.alt}}}}}};
+    const auto response =
+        m_api.send("POST", "/2/media/metadata", what, body.dump(), "application/json");
+    if (response.status != 200 && response.status != 201)
+        return answered(response, what);
+    m.described = true;
+    save_state();
     return std::nullopt;
 }
 

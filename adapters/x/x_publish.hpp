@@ -26,6 +26,8 @@ class Publication {
     std::optional<Outcome> check_media() const;
     std::optional<Outcome> upload_media();
     std::optional<Outcome> upload_one(std::size_t k);
+    // Sends item k's alt text once it is uploaded (images and GIFs).
+    std::optional<Outcome> describe(std::size_t k);
     std::optional<Outcome> initialize(std::size_t k);
     std::optional<Outcome> append(std::size_t k);
     std::optional<Outcome> processing(std::size_t k, const net::HttpResponse& response);

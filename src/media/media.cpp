@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "core/text_count.hpp"
 #include "net/curl_http_client.hpp"
 #include "net/http_client.hpp"
 
@@ -110,6 +111,11 @@ std::string check_for_account(const MediaRef& item, const adapters::MediaRules& 
     std::string who = account.platform + " account \"" + account.name + "\"";
     if (!rules.supported)
         throw Error(Exit::data, who + " takes no media (\"" + item.source + "\")");
+    if (const std::size_t n = count_code_points(item.alt);
+        rules.max_alt_chars != 0 && n > rules.max_alt_chars)
+        throw Error(Exit::data, "the alt text of media \"" + item.source + "\" is " +
+                                    std::to_string(n) + " characters, over the " +
+                                    std::to_string(rules.max_alt_chars) + " of " + who);
     if (is_url(item.source)) {
         if (item.source.rfind("http://", 0) == 0 && !is_loopback_url(item.source))
             throw Error(Exit::data, "media \"" + item.source +

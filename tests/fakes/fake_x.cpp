@@ -394,6 +394,26 @@ struct FakeX::Impl {
         answer(res, 200, json{{"data", media_data(*m, true)}}.dump());
     }
 
+    void serve_metadata(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        auto user = authorize(req, res, "POST");
+        if (!user || !json_body(req, res))
+            return;
+        std::string error;
+        const auto params = parse_metadata_body(req.body, error);
+        if (!params)
+            return answer(res, 400, error);
+        FakeXMedia* m = find_media(params->id, user->id);
+        if (!m || !m->finalized || !m->succeeded)
+            return answer(res, 400, invalid_request("$.id", "Invalid media id"));
+        json data = {{"id", m->id}, {"associated_metadata", json::object()}};
+        if (params->alt_text) {
+            m->alt_text = *params->alt_text;
+            data["associated_metadata"]["alt_text"] = {{"text", m->alt_text}};
+        }
+        answer(res, 200, json{{"data", data}}.dump());
+    }
+
     void add_routes() {
         using R = const httplib::Request&;
         using W = httplib::Response&;
@@ -408,6 +428,7 @@ struct FakeX::Impl {
         route("POST", R"(/2/media/upload/(\d+)/finalize)", k_finalize,
               [this](R q, W s) { serve_finalize(q, s); });
         route("GET", "/2/media/upload", k_status, [this](R q, W s) { serve_status(q, s); });
+        route("POST", "/2/media/metadata", k_metadata, [this](R q, W s) { serve_metadata(q, s); });
     }
 };
 

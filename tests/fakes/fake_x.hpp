@@ -34,6 +34,7 @@ struct FakeXMedia {
     bool finalized = false;
     int polls_left = 0;  // STATUS answers still "in_progress" before "succeeded"
     bool succeeded = false;
+    std::string alt_text;  // from POST /2/media/metadata
 };
 
 class FakeX {
@@ -45,6 +46,7 @@ class FakeX {
     static constexpr const char* k_append = "POST /2/media/upload/:id/append";
     static constexpr const char* k_finalize = "POST /2/media/upload/:id/finalize";
     static constexpr const char* k_status = "GET /2/media/upload";
+    static constexpr const char* k_metadata = "POST /2/media/metadata";
 
     FakeX();
     ~FakeX();

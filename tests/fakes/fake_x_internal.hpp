@@ -29,6 +29,14 @@ struct InitParams {
 };
 std::optional<InitParams> parse_initialize_body(const std::string& body, std::string& error);
 
+struct MetadataParams {
+    std::string id;
+    std::optional<std::string> alt_text;
+};
+// A POST /2/media/metadata body: {"id", "metadata": {"alt_text": {"text"}, ...}}
+// with X's own fields only; alt text up to 1,000 characters.
+std::optional<MetadataParams> parse_metadata_body(const std::string& body, std::string& error);
+
 // Text as X returns it: &, <, > escaped and URLs replaced by t.co links.
 std::string rendered_text(const std::string& text);
 

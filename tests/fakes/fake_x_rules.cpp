@@ -5,6 +5,7 @@
 #include <regex>
 #include <set>
 
+#include "core/text_count.hpp"
 #include "fakes/fake_x_internal.hpp"
 #include "text/twitter_text.hpp"
 
@@ -37,6 +38,19 @@ const std::set<std::string> k_reply_fields = {"in_reply_to_tweet_id", "exclude_r
                                               "auto_populate_reply_metadata"};
 const std::set<std::string> k_init_fields = {"media_type", "total_bytes", "media_category",
                                              "additional_owners", "shared"};
+const std::set<std::string> k_metadata_fields = {"alt_text",
+                                                 "allow_download_status",
+                                                 "audience_policy",
+                                                 "content_expiration",
+                                                 "domain_restrictions",
+                                                 "found_media_origin",
+                                                 "geo_restrictions",
+                                                 "management_info",
+                                                 "preview_image",
+                                                 "sensitive_media_warning",
+                                                 "shared_info",
+                                                 "sticker_info",
+                                                 "upload_source"};
 
 // The first key of `object` not in `allowed`, as a JSON path, or "".
 std::string unknown_field(const json& object, const std::set<std::string>& allowed,
@@ -136,6 +150,52 @@ std::optional<TweetParams> parse_tweet_body(const std::string& body, std::string
     if (!out.has_text && out.media_ids.empty()) {
         error = invalid_request("$", "$.text: is missing but it is required");
         return std::nullopt;
+    }
+    return out;
+}
+
+std::optional<MetadataParams> parse_metadata_body(const std::string& body, std::string& error) {
+    const json request = json::parse(body, nullptr, false);
+    if (request.is_discarded() || !request.is_object()) {
+        error = invalid_request("$", "$: the request body is not a JSON object");
+        return std::nullopt;
+    }
+    if (auto path = unknown_field(request, {"id", "metadata"}, "$"); !path.empty()) {
+        error = additional(path);
+        return std::nullopt;
+    }
+    if (!request.contains("id") || !request["id"].is_string()) {
+        error = invalid_request("$.id", "$.id: is missing but it is required");
+        return std::nullopt;
+    }
+    MetadataParams out;
+    out.id = request["id"].get<std::string>();
+    const json metadata = request.value("metadata", json::object());
+    if (!metadata.is_object()) {
+        error = invalid_request("$.metadata", "$.metadata: must be an object");
+        return std::nullopt;
+    }
+    if (auto path = unknown_field(metadata, k_metadata_fields, "$.metadata"); !path.empty()) {
+        error = additional(path);
+        return std::nullopt;
+    }
+    if (metadata.contains("alt_text")) {
+        const json& alt = metadata["alt_text"];
+        if (!alt.is_object() || !alt.contains("text") || !alt["text"].is_string()) {
+            error = invalid_request("$.metadata.alt_text.text",
+                                    "$.metadata.alt_text.text: is missing but it is required");
+            return std::nullopt;
+        }
+        if (auto path = unknown_field(alt, {"text"}, "$.metadata.alt_text"); !path.empty()) {
+            error = additional(path);
+            return std::nullopt;
+        }
+        out.alt_text = alt["text"].get<std::string>();
+        if (postsched::count_code_points(*out.alt_text) > 1000) {
+            error = invalid_request("$.metadata.alt_text.text",
+                                    "$.metadata.alt_text.text: must be at most 1000 characters");
+            return std::nullopt;
+        }
     }
     return out;
 }

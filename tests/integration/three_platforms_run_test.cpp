@@ -80,6 +80,10 @@ BOOST_AUTO_TEST_CASE(one_pass_publishes_to_x_linkedin_and_bluesky_with_two_image
     const auto tweets = w.x.tweets();
     BOOST_TEST_REQUIRE(tweets.size() == 3u);
     BOOST_TEST(tweets[0].media_ids.size() == 2u);
+    const auto x_media = w.x.media();
+    BOOST_TEST_REQUIRE(x_media.size() == 2u);
+    BOOST_TEST(x_media[0].alt_text == "chart");
+    BOOST_TEST(x_media[1].alt_text == "table");
     BOOST_TEST(tweets[1].in_reply_to == tweets[0].id);
     BOOST_TEST(tweets[2].in_reply_to == tweets[1].id);
 
@@ -128,6 +132,9 @@ BOOST_AUTO_TEST_CASE(x_media_rules_are_checked_when_the_post_is_added) {
         {"validate", "--to", "xa", "hi", "--media", d + "anim.gif", "--media", d + "a.png"});
     BOOST_TEST(verdict.code == 65);
     BOOST_TEST(verdict.out.find("xa (x) media: ") != std::string::npos);
+    BOOST_TEST(is_error(w.box.run({"post", "add", "hi", "--to", "xa", "--now", "--media",
+                                   d + "a.png", "--alt", std::string(1001, 'a')}),
+                        65, {"a.png\" is 1001 characters, over the 1000 of x account \"xa\""}));
     // A 6 MiB GIF alone is fine for X; four images too.
     w.box.ok({"post", "add", "gif", "--to", "xa", "--now", "--media", d + "anim.gif"});
     w.box.ok({"post", "add", "four", "--to", "xa", "--now", "--media", d + "a.png", "--media",

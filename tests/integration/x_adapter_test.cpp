@@ -135,6 +135,46 @@ BOOST_FIXTURE_TEST_CASE(two_images_go_up_in_chunks_and_attach_to_the_first_part,
     BOOST_TEST(t[1].media_ids.empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(alt_texts_go_to_x_once_per_image_and_never_for_a_video, Fixture) {
+    FetchedMedia chart = image("chart.png", "0123456789");
+    chart.alt = "Bar chart: sales up 20% — “Q3”";
+    FetchedMedia plain = image("plain.png", "abc");  // no alt text: nothing sent
+    // The metadata request fails once: the retry sends the tweet without
+    // uploading again, and the alt text exactly once.
+    FakeFault refused;
+    refused.action = FakeFault::Action::answer;
+    refused.status = 503;
+    refused.body = R"({"title":"Service Unavailable","detail":"Service Unavailable","status":503})";
+    fake.inject(FakeX::k_metadata, refused);
+    const Outcome first = publish(request({"look"}, {chart, plain}));
+    BOOST_TEST(to_string(first.kind) == "transient");
+    const Outcome second = publish(request({"look"}, {chart, plain}, saved.back()));
+    BOOST_TEST(to_string(second.kind) == "posted");
+    BOOST_TEST(fake.requests(FakeX::k_metadata) == 2);
+    BOOST_TEST(fake.requests(FakeX::k_initialize) == 2);
+    const auto media = fake.media();
+    BOOST_TEST_REQUIRE(media.size() == 2u);
+    BOOST_TEST(media[0].alt_text == chart.alt);
+    BOOST_TEST(media[1].alt_text.empty());
+    // A GIF's goes once it is processed; a video's is not sent (X takes alt
+    // text for images and GIFs).
+    const auto until_done = [&](const FetchedMedia& m) {
+        Outcome o = publish(request({m.source}, {m}));
+        for (int i = 0; i < 5 && to_string(o.kind) == "waiting"; ++i) {
+            clock.set(*o.retry_at);
+            o = publish(request({m.source}, {m}, saved.back()));
+        }
+        return o;
+    };
+    const FetchedMedia gif{"/pics/dance.gif", "a dancing cat", "image/gif", "GIF89a...."};
+    BOOST_TEST(to_string(until_done(gif).kind) == "posted");
+    BOOST_TEST(fake.requests(FakeX::k_metadata) == 3);
+    BOOST_TEST(fake.media().at(2).alt_text == "a dancing cat");
+    const FetchedMedia clip{"https://cdn.example/clip.mp4", "a clip", "video/mp4", "....ftypmp42"};
+    BOOST_TEST(to_string(until_done(clip).kind) == "posted");
+    BOOST_TEST(fake.requests(FakeX::k_metadata) == 3);
+}
+
 BOOST_FIXTURE_TEST_CASE(video_processing_waits_and_resumes_across_passes, Fixture) {
     fake.set_processing_polls(2);
     const FetchedMedia clip{"https://cdn.example/clip.mp4", "", "video/mp4", "....ftypmp42"};
