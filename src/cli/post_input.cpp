@@ -109,8 +109,15 @@ std::vector<std::string> read_parts(const TextInput& in) {
             throw Error(Exit::data, "the text is not valid UTF-8");
         parts = split_parts(src);
     }
-    for (const auto& p : in.parts)
-        parts.push_back(p);
+    for (std::size_t i = 0; i < in.parts.size(); ++i) {
+        // A "---" line is the thread separator in TEXT, files and CSV: inside
+        // one part it would split it when the post is exported and imported.
+        if (split_parts(in.parts[i]).size() > 1)
+            throw Error(Exit::data, "--part " + std::to_string(i + 1) +
+                                        " has a line holding only \"---\", which separates "
+                                        "thread parts: give each part its own --part");
+        parts.push_back(in.parts[i]);
+    }
     if (parts.empty())
         throw Error(Exit::usage, "no text: give TEXT, - (stdin) or --file FILE");
     normalise_parts(parts);
@@ -207,6 +214,10 @@ std::vector<Account> resolve_accounts(Context& ctx, const std::vector<std::strin
         if (!adapters::find_adapter(a->platform))
             throw Error(Exit::data, "--to: account \"" + n + "\" is on platform \"" + a->platform +
                                         "\", which this postsched cannot publish to");
+        if (!a->is_active)  // as import refuses it: a post for it would only wait
+            throw Error(Exit::data, "--to: account \"" + n +
+                                        "\" is disabled (`postsched account enable " + n +
+                                        "` first)");
         out.push_back(*a);
     }
     return out;

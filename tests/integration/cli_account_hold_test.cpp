@@ -26,6 +26,9 @@ BOOST_AUTO_TEST_CASE(a_disabled_account_holds_its_targets_until_enabled) {
     box.ok({"post", "add", "held", "--to", "m", "--now"});
     BOOST_TEST(box.ok({"account", "disable", "m"}) ==
                "disabled account \"m\"; its 1 unsent target(s) wait until it is enabled\n");
+    // New posts are refused for it, as import refuses them.
+    BOOST_TEST(is_error(box.run({"post", "add", "more", "--to", "m", "--now"}), 65,
+                        {"--to: account \"m\" is disabled (`postsched account enable m` first)"}));
     auto listed = nlohmann::json::parse(box.ok({"account", "list", "--json"}));
     BOOST_TEST(listed[0]["active"] == false);
     for (const char* column :

@@ -329,6 +329,12 @@ BOOST_AUTO_TEST_CASE(bad_text_and_accounts_are_refused) {
     c.refuse({"post", "add", "-", "--to", "feed", "--now"}, 65, {"the text is empty"}, "");
     c.refuse({"post", "add", "first", "--part", " ", "--to", "feed", "--now"}, 65,
              {"part 2 of 2 is empty"});
+    // The separator inside one --part would split it on export and import.
+    c.refuse({"post", "add", "first", "--part", "a\n---\nb", "--to", "feed", "--now"}, 65,
+             {"--part 1 has a line holding only \"---\", which separates thread parts"});
+    c.refuse({"post", "add", "first", "--part", "ok", "--part", "x\r\n---\r\ny", "--to", "feed",
+              "--now"},
+             65, {"--part 2 has a line holding only"});
     c.refuse({"post", "add", "x", "--to", "feed,nope", "--now"}, 65, {"no account named \"nope\""});
     c.refuse({"post", "add", "x", "--now"}, 64, {"--to"});
     c.refuse({"post", "add", "--to", "feed", "--now"}, 64, {"no text"});
