@@ -1,6 +1,7 @@
 // Bluesky text rules: facets with UTF-8 byte offsets (links, mentions,
 // hashtags as the official client detects them), TID record keys and the
 // resume state.
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -155,12 +156,26 @@ bool is_valid_tid(std::string_view tid) {
     return true;
 }
 
+// Record keys spread a target over the first 990,000 microseconds of its
+// post's second, leaving room for 10,000 parts after it.
+constexpr std::uint64_t k_key_spread = 990000;
+constexpr std::uint64_t k_max_parts = 9999;
+
 std::string record_key(std::string_view post_id, std::string_view target_id, std::size_t part,
                        Instant fallback) {
     const std::uint64_t ms = uuid_v7_millis(post_id).value_or(
         static_cast<std::uint64_t>(fallback.time_since_epoch().count()));
-    const auto clock_id = static_cast<unsigned>(fnv1a(target_id) & 0x3FFU);
-    return make_tid(ms * 1000 + part, clock_id);
+    // splitmix64's finaliser over FNV-1a: well-spread bits from a short id.
+    std::uint64_t h = fnv1a(target_id);
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+    h ^= h >> 31;
+    // The post's second, then ~30 bits from the target: the microseconds
+    // within that second and the clock id. Parts follow one microsecond
+    // apart, so a thread's keys sort in order.
+    const std::uint64_t within = h % k_key_spread + std::min<std::uint64_t>(part, k_max_parts);
+    const auto clock_id = static_cast<unsigned>((h >> 40) & 0x3FFU);
+    return make_tid(ms / 1000 * 1000000 + within, clock_id);
 }
 
 ResumeState parse_state(std::string_view state_json) {

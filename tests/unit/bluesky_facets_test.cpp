@@ -2,6 +2,8 @@
 // image header reader behind aspect ratios.
 #include <boost/test/unit_test.hpp>
 
+#include <set>
+
 #include "adapters/bluesky/bluesky_internal.hpp"
 #include "core/time_format.hpp"
 #include "media/image_size.hpp"
@@ -98,6 +100,18 @@ BOOST_AUTO_TEST_CASE(record_keys_come_from_the_post_time_and_the_target) {
     BOOST_TEST(record_key(post, "target-a", 0, fallback + std::chrono::hours(1)) == a0);
     BOOST_TEST(record_key("not-a-uuid", "t", 0, fallback) !=
                record_key("not-a-uuid", "t", 0, fallback + std::chrono::hours(1)));
+    // An import makes thousands of posts in one millisecond, each target with
+    // its own id: no two keys may meet, whatever the parts.
+    std::set<std::string> keys;
+    for (int i = 0; i < 20000; ++i) {
+        const std::string target = "019ac9f2-1e00-7abc-8def-" + std::to_string(100000000000 + i);
+        for (std::size_t part = 0; part < 3; ++part) {
+            const std::string key = record_key(post, target, part, fallback);
+            BOOST_TEST_REQUIRE(is_valid_tid(key));
+            keys.insert(key);
+        }
+    }
+    BOOST_TEST(keys.size() == 60000u);
 }
 
 BOOST_AUTO_TEST_CASE(image_sizes_come_from_the_headers) {
