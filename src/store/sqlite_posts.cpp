@@ -183,6 +183,21 @@ std::unique_ptr<ReadSnapshot> SqliteStore::read_snapshot() {
     return std::make_unique<Read>(*this);
 }
 
+namespace {
+
+// Rows of target columns followed by the account's name and platform.
+void read_target_views(SQLite::Statement& q, std::vector<TargetView>& out) {
+    while (q.executeStep()) {
+        TargetView v;
+        static_cast<Target&>(v) = read_target(q);
+        v.account_name = text(q, 15);
+        v.platform = text(q, 16);
+        out.push_back(std::move(v));
+    }
+}
+
+}  // namespace
+
 std::vector<TargetView> SqliteStore::query_targets(const std::string& where,
                                                    const std::vector<std::string>& params) {
     std::vector<TargetView> out;
@@ -192,18 +207,23 @@ std::vector<TargetView> SqliteStore::query_targets(const std::string& where,
                                    where + " ORDER BY t.id");
     for (size_t i = 0; i < params.size(); ++i)
         bind_opt(q, static_cast<int>(i + 1), params[i]);
-    while (q.executeStep()) {
-        TargetView v;
-        static_cast<Target&>(v) = read_target(q);
-        v.account_name = text(q, 15);
-        v.platform = text(q, 16);
-        out.push_back(std::move(v));
-    }
+    read_target_views(q, out);
     return out;
 }
 
+// Prepared once per connection: an import that meets its idempotency keys
+// already stored loads each post's targets, 200,000 times for a file.
 std::vector<TargetView> SqliteStore::targets_of(const std::string& post_id) {
-    return query_targets("t.post_id = ?", {post_id});
+    static const std::string k_targets_of =
+        "SELECT " + prefixed(k_target_columns, "t") +
+        ", a.name, a.platform FROM post_targets t JOIN social_accounts a ON a.id = t.account_id "
+        "WHERE t.post_id = ? ORDER BY t.id";
+    SQLite::Statement& q = cached(k_targets_of.c_str());
+    ResetAfter reset{q};
+    q.bind(1, post_id);
+    std::vector<TargetView> out;
+    read_target_views(q, out);
+    return out;
 }
 
 PostView SqliteStore::load_post_view(SQLite::Statement& row) {
