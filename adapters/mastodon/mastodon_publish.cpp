@@ -269,16 +269,22 @@ std::optional<Outcome> Publication::resolve_inflight(std::size_t i) {
     if (m_state.inflight != i || m_api.clock.now() - m_state.inflight_at < k_idempotency_window)
         return std::nullopt;  // nothing pending, or the key still answers for it
     const Lookup lookup = find_sent(i, m_state.inflight_at);
+    const std::string lost = part_name(i) + " may have reached mastodon at " +
+                             format_instant(m_state.inflight_at) +
+                             " without an answer; its Idempotency-Key has expired and ";
+    const std::string then = ": check the account, then `postsched target resolve`";
     if (lookup.found) {
         m_state.parts.push_back({lookup.found->id, lookup.found->url});
     } else if (!lookup.complete) {
-        return Outcome::failure(
-            Kind::unknown,
-            part_name(i) + " may have reached mastodon at " + format_instant(m_state.inflight_at) +
-                " without an answer; its Idempotency-Key has expired and the " +
-                std::to_string(k_lookup_limit) + " latest statuses of account " +
-                in_quotes(m_request.account.name) +
-                " do not reach back that far: check the account, then `postsched target resolve`");
+        return Outcome::failure(Kind::unknown, lost + "the " + std::to_string(k_lookup_limit) +
+                                                   " latest statuses of account " +
+                                                   in_quotes(m_request.account.name) +
+                                                   " do not reach back that far" + then);
+    } else if (m_options.visibility == "direct") {
+        // Direct messages need not be among an account's listed statuses:
+        // not finding one proves nothing.
+        return Outcome::failure(Kind::unknown,
+                                lost + "a direct message cannot be looked up" + then);
     }
     // Found, or the statuses since then are all listed and it is not among
     // them: the earlier request created nothing, so this one is a first.

@@ -428,6 +428,17 @@ BOOST_FIXTURE_TEST_CASE(a_server_error_retried_within_the_hour_trusts_the_key, F
     BOOST_TEST(fake.statuses().size() == 1u);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_lost_direct_message_retried_after_the_hour_is_unknown, Fixture) {
+    fake.drop_statuses(/*create=*/false);
+    const std::string direct = R"({"visibility":"direct"})";
+    BOOST_TEST(to_string(publish(request({"psst @bob"}, {}, direct)).kind) == "transient");
+    clock.set(k_start + 2h);
+    const Outcome outcome = publish(request({"psst @bob"}, {}, direct, saved.back()));
+    BOOST_TEST(to_string(outcome.kind) == "unknown");
+    BOOST_TEST(outcome.message.find("a direct message cannot be looked up") != std::string::npos);
+    BOOST_TEST(fake.status_requests() == 1);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_retry_after_the_hour_that_cannot_see_back_far_enough_is_unknown,
                         Fixture) {
     fake.drop_statuses(/*create=*/false);
