@@ -128,9 +128,8 @@ struct World {
                             "JOIN social_accounts a ON a.id = t.account_id JOIN scheduled_posts p "
                             "ON p.id = t.post_id");
         while (q.executeStep()) {
-            TargetInfo info{q.getColumn(1).getString(), q.getColumn(2).getInt()};
-            if (info.parts < 1)  // parts holds only the parts after content
-                info.parts = 1;
+            // `parts` holds the parts after the first (which is `content`).
+            TargetInfo info{q.getColumn(1).getString(), 1 + q.getColumn(2).getInt()};
             targets[q.getColumn(0).getString()] = info;
         }
         template_db = box.dir() + "/template.db";
