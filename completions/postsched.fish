@@ -230,7 +230,7 @@ complete -c postsched -n "$connect; and __postsched_no_positional" -a linkedin -
 complete -c postsched -n "$connect; and __postsched_no_positional" -a facebook -d 'Facebook Page'
 complete -c postsched -n "$connect; and __postsched_no_positional" -a instagram -d 'Instagram professional account'
 complete -c postsched -n "$connect; and __postsched_no_positional" -a threads -d 'Threads account'
-complete -c postsched -n $connect -l page -x -d 'The Facebook page id to connect (facebook, instagram)'
+complete -c postsched -n $connect -l page -x -d 'The page: a Facebook page id, or a LinkedIn organization (urn:li:organization:ID)'
 complete -c postsched -n $connect -l name -x -d 'The name --to uses; an existing one is reconnected'
 complete -c postsched -n $connect -l no-browser -d 'Print the URL, read the final redirect URL from stdin'
 complete -c postsched -n $connect -l instance -x -d 'Instance base URL (mastodon)'
