@@ -38,8 +38,9 @@ const Instant k_start = *postsched::parse_utc_instant("2026-11-28T12:00:00Z");
 const char* const k_post_id = "01a22205-dfa0-7abc-8def-0123456789ab";
 
 struct Fixture {
-    FakeBluesky fake;
+    // Before the fake: its server threads read the clock until it stops.
     FixedClock clock{k_start};
+    FakeBluesky fake;
     postsched::config::PlatformConfig platform;
     std::unique_ptr<postsched::net::HttpClient> http =
         postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));

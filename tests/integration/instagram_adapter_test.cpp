@@ -33,9 +33,10 @@ const char* const k_token = "EAAInsta-token-SECRET";
 const Instant k_start = *postsched::parse_utc_instant("2026-01-02T03:00:00Z");
 
 struct Fixture {
+    // Before the fake: its server threads read the clock until it stops.
+    FixedClock clock{k_start};
     FakeGraph fake;
     FakeFiles files;
-    FixedClock clock{k_start};
     postsched::config::PlatformConfig platform;
     std::unique_ptr<postsched::net::HttpClient> http =
         postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));

@@ -37,8 +37,9 @@ const char* const k_token = "tok-alice-secret";
 const Instant k_start = at("2026-01-02T03:00:00Z");
 
 struct Fixture {
-    FakeMastodon fake;
+    // Before the fake: its server threads read the clock until it stops.
     FixedClock clock{k_start};
+    FakeMastodon fake;
     postsched::config::PlatformConfig platform;
     std::unique_ptr<postsched::net::HttpClient> http =
         postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));

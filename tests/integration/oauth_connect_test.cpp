@@ -98,8 +98,9 @@ class PasteBack : public std::streambuf {
 };
 
 struct Flow {
-    FakeOAuth fake;
+    // Before the fake: its server threads call the clock until it is gone.
     FixedClock clock{k_now};
+    FakeOAuth fake;
     config::Config config;
     std::unique_ptr<net::HttpClient> http = net::make_curl_http_client(5000ms);
     std::ostringstream printed;
@@ -311,11 +312,12 @@ namespace {
 constexpr const char* k_key = "correct horse battery staple";
 
 struct MastodonCli {
+    // Before the fakes: their server threads use these until they stop.
+    std::vector<std::string> issued;
+    std::mutex mutex;
     fakes::FakeMastodon api;
     FakeOAuth instance;
     Sandbox box;
-    std::vector<std::string> issued;
-    std::mutex mutex;
 
     static FakeOAuthOptions options() {
         FakeOAuthOptions o;
@@ -434,10 +436,11 @@ namespace {
 // and the access tokens it issues (each handed to `grant`, which registers
 // it with the platform's API fake).
 struct ConnectCli {
-    FakeOAuth oauth;
-    Sandbox box;
+    // Before the fake: its server threads record tokens until it is gone.
     std::vector<std::string> issued;
     std::mutex mutex;
+    FakeOAuth oauth;
+    Sandbox box;
     std::string redirect;
 
     ConnectCli(FakeOAuthOptions o, const std::string& platform, const std::string& api_base,

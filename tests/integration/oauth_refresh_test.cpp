@@ -33,8 +33,9 @@ const Instant k_now = *parse_utc_instant("2026-11-28T12:00:00Z");
 constexpr const char* k_key = "correct horse battery staple";
 
 struct Module {
-    FakeOAuth fake;
+    // Before the fake: its server threads read the clock until it stops.
     FixedClock clock{k_now};
+    FakeOAuth fake;
     std::string dir =
         (std::filesystem::temp_directory_path() / ("refresh-" + random_hex(6))).string();
     std::unique_ptr<store::Store> store;

@@ -42,8 +42,9 @@ long long unix_at(Instant t) {
 }
 
 struct Fixture {
-    FakeX fake;
+    // Before the fake: its server threads read the clock until it stops.
     FixedClock clock{k_start};
+    FakeX fake;
     postsched::config::PlatformConfig platform;
     std::unique_ptr<postsched::net::HttpClient> http =
         postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));
