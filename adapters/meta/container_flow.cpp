@@ -43,15 +43,6 @@ const Dialect k_threads = {"threads",  "/threads", "/threads_publish", "/threads
                            "/threads", "status",   "error_message",    "text",
                            true};
 
-bool is_video_url(std::string_view url) {
-    url = url.substr(0, url.find_first_of("?#"));
-    for (std::string_view ext : {".mp4", ".MP4", ".mov", ".MOV", ".m4v"}) {
-        if (url.ends_with(ext))
-            return true;
-    }
-    return false;
-}
-
 FlowState parse_flow_state(std::string_view text) {
     FlowState state;
     const json j = json::parse(text, nullptr, false);
@@ -209,7 +200,7 @@ void ContainerFlow::create_children(std::size_t i) {
     for (std::size_t k = part.children.size(); k < m_request.media.size(); ++k) {
         const FetchedMedia& media = m_request.media[k];
         Params params = {{"is_carousel_item", "true"}};
-        if (is_video_url(media.source)) {
+        if (media.content_type.starts_with("video/")) {
             params.emplace_back("media_type", "VIDEO");
             params.emplace_back("video_url", media.source);
         } else {
@@ -242,7 +233,7 @@ void ContainerFlow::create_main(std::size_t i) {
         params.emplace_back("children", children);
     } else if (with_media) {
         const FetchedMedia& media = m_request.media[0];
-        if (is_video_url(media.source)) {
+        if (media.content_type.starts_with("video/")) {
             params.emplace_back("media_type", m_dialect.threads ? "VIDEO" : "REELS");
             params.emplace_back("video_url", media.source);
         } else {

@@ -86,7 +86,4 @@ class ContainerFlow {
     FlowState m_state;
 };
 
-// Whether a media URL names a video (by its extension).
-bool is_video_url(std::string_view url);
-
 }  // namespace postsched::adapters::meta

@@ -36,6 +36,22 @@ std::string read_head(const std::string& path, std::size_t n) {
     return buf;
 }
 
+void check_type(const std::string& type, const MediaRef& item, const adapters::MediaRules& rules,
+                const Account& account) {
+    if (rules.types.empty() || type.empty())
+        return;
+    if (std::find(rules.types.begin(), rules.types.end(), type) == rules.types.end()) {
+        std::string list;
+        for (const auto& t : rules.types)
+            list += (list.empty() ? "" : ", ") + t;
+        throw Error(Exit::data, "media \"" + item.source + "\" is " + type + ", which " +
+                                    account.platform + " account \"" + account.name +
+                                    "\" does not take (accepted: " + list + ")");
+    }
+}
+
+}  // namespace
+
 std::string type_from_extension(std::string_view source) {
     auto q = source.find_first_of("?#");
     std::string path(source.substr(0, q));
@@ -55,22 +71,6 @@ std::string type_from_extension(std::string_view source) {
         return "video/quicktime";
     return "";
 }
-
-void check_type(const std::string& type, const MediaRef& item, const adapters::MediaRules& rules,
-                const Account& account) {
-    if (rules.types.empty() || type.empty())
-        return;
-    if (std::find(rules.types.begin(), rules.types.end(), type) == rules.types.end()) {
-        std::string list;
-        for (const auto& t : rules.types)
-            list += (list.empty() ? "" : ", ") + t;
-        throw Error(Exit::data, "media \"" + item.source + "\" is " + type + ", which " +
-                                    account.platform + " account \"" + account.name +
-                                    "\" does not take (accepted: " + list + ")");
-    }
-}
-
-}  // namespace
 
 bool is_loopback_url(std::string_view url) {
     auto rest = url.substr(url.find("://") + 3);
@@ -122,6 +122,13 @@ std::string check_for_account(const MediaRef& item, const adapters::MediaRules& 
                                         "\": use https (plain http is "
                                         "accepted only for loopback hosts)");
         std::string type = type_from_extension(item.source);
+        if (type.empty() && rules.urls_only)
+            throw Error(Exit::data, "media \"" + item.source +
+                                        "\": the URL's path must end in the file's extension "
+                                        "(.jpg, .mp4, .mov, ...): " +
+                                        who +
+                                        " fetches media itself and is told whether each item "
+                                        "is an image or a video");
         check_type(type, item, rules, account);
         return type;
     }

@@ -21,6 +21,10 @@ bool is_url(std::string_view source);
 // An http(s) URL whose host is loopback (127.0.0.0/8, ::1, localhost).
 bool is_loopback_url(std::string_view url);
 
+// The content type a path or URL's extension names (the query and fragment
+// are ignored), or empty when it names none postsched knows.
+std::string type_from_extension(std::string_view source);
+
 // The content type from the first bytes (JPEG, PNG, GIF, WebP, MP4/MOV),
 // or empty when unrecognised.
 std::string sniff_content_type(std::string_view head);

@@ -97,7 +97,8 @@ TargetResult Pass::process(const Work& work, const std::string& token) {
         auto rules = adapter_for(account.platform).media_rules(account);
         for (const auto& m : post.media) {
             if (rules.urls_only && media::is_url(m.source)) {
-                req.media.push_back({m.source, m.alt, "", ""});
+                // Checked at add time: the extension names the type.
+                req.media.push_back({m.source, m.alt, media::type_from_extension(m.source), ""});
                 continue;
             }
             auto fetched = m_media->get(m);

@@ -436,4 +436,13 @@ std::string tiny_jpeg() {
     return std::string(reinterpret_cast<const char*>(k_jpeg), sizeof k_jpeg);
 }
 
+std::string tiny_mp4() {
+    // An ftyp box, then an empty mdat: enough for a sniffer, not for a player.
+    static const char k_mp4[] =
+        "\0\0\0\x18"
+        "ftypmp42\0\0\0\0mp42isom"
+        "\0\0\0\x08mdat";
+    return std::string(k_mp4, sizeof k_mp4 - 1);
+}
+
 }  // namespace postsched::fakes

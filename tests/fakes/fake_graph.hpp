@@ -149,5 +149,7 @@ class FakeGraph {
 
 // A tiny valid JPEG (1×1).
 std::string tiny_jpeg();
+// An MP4 file's first boxes: what the fake needs to tell a video.
+std::string tiny_mp4();
 
 }  // namespace postsched::fakes

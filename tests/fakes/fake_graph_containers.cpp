@@ -119,10 +119,13 @@ void FakeGraph::Impl::container_create(GraphCall& call) {
             return graph_fail(call.res, 400, 36001, 2207005, "The image format is not supported.");
         c.url = image;
     } else if (type == "VIDEO" || type == "REELS") {
-        if (!fetch(video)) {
+        const auto bytes = fetch(video);
+        if (!bytes) {
             return graph_fail(call.res, 400, 9004, 2207052,
                               "The media could not be fetched from this URI: " + video);
         }
+        if (sniff(*bytes) != "video/mp4")  // MP4 and MOV both start with an ftyp box
+            return graph_fail(call.res, 400, 100, 2207026, "The video format is not supported.");
         c.url = video;
     } else if (type == "CAROUSEL") {
         c.children = split_ids(call.param("children"));

@@ -12,6 +12,7 @@
 #include "core/time_format.hpp"
 #include "fakes/fake_files.hpp"
 #include "fakes/fake_graph.hpp"
+#include "media/media.hpp"
 #include "net/curl_http_client.hpp"
 
 namespace {
@@ -57,6 +58,7 @@ struct Fixture {
         for (const char* name : {"/a.jpg", "/b.jpg", "/c.jpg"})
             files.put(name, postsched::fakes::tiny_jpeg(), "image/jpeg");
         files.put("/p.png", postsched::fakes::tiny_png(), "image/png");
+        files.put("/clip.mp4", postsched::fakes::tiny_mp4(), "video/mp4");
         account.id = "acc-ig";
         account.platform = "instagram";
         account.name = "shop";
@@ -64,7 +66,10 @@ struct Fixture {
         adapter = postsched::adapters::make_instagram_adapter(context);
     }
 
-    FetchedMedia url(const std::string& name) { return {files.url(name), "", "", ""}; }
+    // As the pass hands URLs over: the type named by the extension, no bytes.
+    FetchedMedia url(const std::string& name) {
+        return {files.url(name), "", postsched::media::type_from_extension(name), ""};
+    }
     std::vector<FetchedMedia> three() { return {url("/a.jpg"), url("/b.jpg"), url("/c.jpg")}; }
 
     PublishRequest request(std::vector<FetchedMedia> media, std::string state = "{}",
@@ -106,6 +111,38 @@ BOOST_FIXTURE_TEST_CASE(three_images_make_one_carousel, Fixture) {
     BOOST_TEST(media[0].urls == (std::vector<std::string>{files.url("/a.jpg"), files.url("/b.jpg"),
                                                           files.url("/c.jpg")}));
     BOOST_TEST(fake.containers().size() == 4u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_single_video_is_a_reel_awaited_over_several_polls, Fixture) {
+    fake.set_processing_polls(3);
+    const Outcome o = publish(request({url("/clip.mp4")}));
+    BOOST_TEST(to_string(o.kind) == "posted");
+    const auto containers = fake.containers();
+    BOOST_TEST_REQUIRE(containers.size() == 1u);
+    BOOST_TEST(containers[0].media_type == "REELS");
+    BOOST_TEST(containers[0].url == files.url("/clip.mp4"));
+    BOOST_TEST(fake.media().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_video_in_a_carousel_is_a_video_child, Fixture) {
+    const Outcome o = publish(request({url("/a.jpg"), url("/clip.mp4")}));
+    BOOST_TEST(to_string(o.kind) == "posted");
+    const auto containers = fake.containers();
+    BOOST_TEST_REQUIRE(containers.size() == 3u);
+    BOOST_TEST(containers[0].media_type == "IMAGE");
+    BOOST_TEST(containers[1].media_type == "VIDEO");
+    BOOST_TEST(containers[1].carousel_item);
+    BOOST_TEST(containers[2].media_type == "CAROUSEL");
+    BOOST_TEST(fake.media().at(0).urls ==
+               (std::vector<std::string>{files.url("/a.jpg"), files.url("/clip.mp4")}));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_video_url_that_serves_an_image_fails_with_instagrams_reason, Fixture) {
+    files.put("/fake.mp4", postsched::fakes::tiny_jpeg(), "video/mp4");
+    const Outcome o = publish(request({url("/fake.mp4")}));
+    BOOST_TEST(to_string(o.kind) == "permanent");
+    BOOST_TEST(o.message.find("video format is not supported") != std::string::npos);
+    BOOST_TEST(fake.media().empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(containers_in_progress_for_several_polls_are_awaited, Fixture) {

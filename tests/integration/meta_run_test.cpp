@@ -113,6 +113,19 @@ BOOST_AUTO_TEST_CASE(three_images_reach_facebook_instagram_and_threads_once) {
         BOOST_TEST(line.find("SECRET") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_video_url_becomes_a_reel_and_a_threads_video) {
+    World w;
+    w.files.put("/clip.mp4", postsched::fakes::tiny_mp4(), "video/mp4");
+    const std::string id =
+        w.add({"a clip", "--to", "ig,th", "--now", "--media", w.files.url("/clip.mp4?sig=1")});
+    w.box.ok({"run"});
+    BOOST_TEST(w.show(id)["status"] == "posted");
+    const auto media = w.graph.media();
+    BOOST_TEST_REQUIRE(media.size() == 2u);
+    for (const auto& m : media)
+        BOOST_TEST(m.media_type == (m.platform == "instagram" ? "REELS" : "VIDEO"));
+}
+
 BOOST_AUTO_TEST_CASE(a_pass_killed_between_containers_and_publish_resumes_once) {
     World w;
     // The pass is killed while Instagram and Threads are processing and
@@ -244,6 +257,11 @@ BOOST_AUTO_TEST_CASE(instagram_refuses_local_files_text_only_and_png_when_added)
     r = w.box.run(
         {"post", "add", "x", "--to", "ig", "--now", "--media", "https://cdn.example/pic.png"});
     BOOST_TEST(is_error(r, 65, {"image/png", "instagram account \"ig\""}));
+    r = w.box.run(
+        {"post", "add", "x", "--to", "ig", "--now", "--media", "https://cdn.example/media?id=7"});
+    BOOST_TEST(is_error(r, 65,
+                        {"https://cdn.example/media?id=7", "must end in the file's extension",
+                         "instagram account \"ig\""}));
     std::string tags;
     for (int i = 0; i < 31; ++i)
         tags += "#t" + std::to_string(i) + " ";

@@ -9,6 +9,7 @@
 #include "core/time_format.hpp"
 #include "fakes/fake_files.hpp"
 #include "fakes/fake_graph.hpp"
+#include "media/media.hpp"
 #include "net/curl_http_client.hpp"
 
 namespace {
@@ -51,6 +52,7 @@ struct Fixture {
         fake.set_clock([this] { return clock.now(); });
         for (const char* name : {"/a.jpg", "/b.jpg", "/c.jpg"})
             files.put(name, postsched::fakes::tiny_jpeg(), "image/jpeg");
+        files.put("/clip.mov", postsched::fakes::tiny_mp4(), "video/quicktime");
         account.id = "acc-th";
         account.platform = "threads";
         account.name = "writer";
@@ -58,7 +60,10 @@ struct Fixture {
         adapter = postsched::adapters::make_threads_adapter(context);
     }
 
-    FetchedMedia url(const std::string& name) { return {files.url(name), "", "", ""}; }
+    // As the pass hands URLs over: the type named by the extension, no bytes.
+    FetchedMedia url(const std::string& name) {
+        return {files.url(name), "", postsched::media::type_from_extension(name), ""};
+    }
 
     PublishRequest request(std::vector<std::string> parts, std::vector<FetchedMedia> media = {},
                            std::string state = "{}") {
@@ -94,6 +99,16 @@ BOOST_FIXTURE_TEST_CASE(three_images_make_a_carousel, Fixture) {
     BOOST_TEST_REQUIRE(media.size() == 1u);
     BOOST_TEST(media[0].media_type == "CAROUSEL");
     BOOST_TEST(media[0].urls.size() == 3u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_single_video_is_a_video_post, Fixture) {
+    fake.set_processing_polls(2);
+    const Outcome o = publish(request({"watch"}, {url("/clip.mov")}));
+    BOOST_TEST(to_string(o.kind) == "posted");
+    const auto media = fake.media();
+    BOOST_TEST_REQUIRE(media.size() == 1u);
+    BOOST_TEST(media[0].media_type == "VIDEO");
+    BOOST_TEST(media[0].urls == std::vector<std::string>{files.url("/clip.mov")});
 }
 
 BOOST_FIXTURE_TEST_CASE(parts_are_a_reply_chain, Fixture) {
