@@ -6,12 +6,10 @@
 #include <vector>
 
 #include "adapters/meta/meta_adapters.hpp"
-#include "config/config.hpp"
 #include "core/errors.hpp"
 #include "core/time_format.hpp"
-#include "fakes/fake_files.hpp"
 #include "fakes/fake_graph.hpp"
-#include "net/curl_http_client.hpp"
+#include "support/graph_adapter_fixture.hpp"
 
 namespace {
 
@@ -19,12 +17,10 @@ using namespace std::chrono_literals;
 using postsched::Account;
 using postsched::Error;
 using postsched::Exit;
-using postsched::FixedClock;
 using postsched::Instant;
 using postsched::adapters::FetchedMedia;
 using postsched::adapters::Outcome;
 using postsched::adapters::PublishRequest;
-using postsched::fakes::FakeFiles;
 using postsched::fakes::FakeGraph;
 using postsched::fakes::graph_fault;
 using postsched::fakes::GraphFault;
@@ -33,32 +29,9 @@ using Kind = Outcome::Kind;
 const char* const k_token = "EAAPage-token-SECRET";
 const Instant k_start = *postsched::parse_utc_instant("2026-01-02T03:00:00Z");
 
-struct Fixture {
-    // Before the fake: its server threads read the clock until it stops.
-    FixedClock clock{k_start};
-    FakeGraph fake;
-    FakeFiles files;
-    postsched::config::PlatformConfig platform;
-    std::unique_ptr<postsched::net::HttpClient> http =
-        postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));
-    postsched::adapters::AdapterContext context{*http, clock, platform};
-    std::unique_ptr<postsched::adapters::Adapter> adapter;
-    Account account;
-    std::vector<std::string> saved;
-    postsched::adapters::SaveState save = [this](const std::string& s) { saved.push_back(s); };
-
-    Fixture() {
-        platform.name = "facebook";
-        platform.api_base = fake.base_url();
-        platform.timeout = 5000ms;
+struct Fixture : postsched::testing::GraphAdapterFixture {
+    Fixture() : GraphAdapterFixture(k_start, "facebook", "page", "111") {
         fake.add_page(k_token, "111", "mypage");
-        fake.set_clock([this] { return clock.now(); });
-        for (const char* name : {"/a.jpg", "/b.jpg", "/c.jpg"})
-            files.put(name, postsched::fakes::tiny_jpeg(), "image/jpeg");
-        account.id = "acc-fb";
-        account.platform = "facebook";
-        account.name = "page";
-        account.platform_account_id = "111";
         adapter = postsched::adapters::make_facebook_adapter(context);
     }
 
@@ -72,8 +45,6 @@ struct Fixture {
                               "target-1", {std::move(text)}, std::move(media),
                               "{}",       std::move(state),  false};
     }
-
-    Outcome publish(const PublishRequest& r) { return adapter->publish(r, save); }
 };
 
 }  // namespace

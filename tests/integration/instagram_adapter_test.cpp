@@ -7,25 +7,20 @@
 #include <vector>
 
 #include "adapters/meta/meta_adapters.hpp"
-#include "config/config.hpp"
 #include "core/errors.hpp"
 #include "core/time_format.hpp"
-#include "fakes/fake_files.hpp"
 #include "fakes/fake_graph.hpp"
-#include "media/media.hpp"
-#include "net/curl_http_client.hpp"
+#include "support/graph_adapter_fixture.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using postsched::Account;
 using postsched::Error;
-using postsched::FixedClock;
 using postsched::Instant;
 using postsched::adapters::FetchedMedia;
 using postsched::adapters::Outcome;
 using postsched::adapters::PublishRequest;
-using postsched::fakes::FakeFiles;
 using postsched::fakes::FakeGraph;
 using postsched::fakes::graph_fault;
 using postsched::fakes::GraphFault;
@@ -33,43 +28,15 @@ using postsched::fakes::GraphFault;
 const char* const k_token = "EAAInsta-token-SECRET";
 const Instant k_start = *postsched::parse_utc_instant("2026-01-02T03:00:00Z");
 
-struct Fixture {
-    // Before the fake: its server threads read the clock until it stops.
-    FixedClock clock{k_start};
-    FakeGraph fake;
-    FakeFiles files;
-    postsched::config::PlatformConfig platform;
-    std::unique_ptr<postsched::net::HttpClient> http =
-        postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));
-    postsched::adapters::AdapterContext context{*http, clock, platform};
-    std::unique_ptr<postsched::adapters::Adapter> adapter;
-    Account account;
-    std::vector<std::string> saved;
-    postsched::adapters::SaveState save = [this](const std::string& s) { saved.push_back(s); };
-
-    Fixture() {
-        platform.name = "instagram";
-        platform.api_base = fake.base_url();
-        platform.timeout = 5000ms;
-        platform.poll_interval = 1ms;
+struct Fixture : postsched::testing::GraphAdapterFixture {
+    Fixture() : GraphAdapterFixture(k_start, "instagram", "shop", "1784") {
         platform.poll_attempts = 5;
         fake.add_instagram(k_token, "1784", "shop");
-        fake.set_clock([this] { return clock.now(); });
-        for (const char* name : {"/a.jpg", "/b.jpg", "/c.jpg"})
-            files.put(name, postsched::fakes::tiny_jpeg(), "image/jpeg");
         files.put("/p.png", postsched::fakes::tiny_png(), "image/png");
         files.put("/clip.mp4", postsched::fakes::tiny_mp4(), "video/mp4");
-        account.id = "acc-ig";
-        account.platform = "instagram";
-        account.name = "shop";
-        account.platform_account_id = "1784";
         adapter = postsched::adapters::make_instagram_adapter(context);
     }
 
-    // As the pass hands URLs over: the type named by the extension, no bytes.
-    FetchedMedia url(const std::string& name) {
-        return {files.url(name), "", postsched::media::type_from_extension(name), ""};
-    }
     std::vector<FetchedMedia> three() { return {url("/a.jpg"), url("/b.jpg"), url("/c.jpg")}; }
 
     PublishRequest request(std::vector<FetchedMedia> media, std::string state = "{}",
@@ -78,8 +45,6 @@ struct Fixture {
             account,          k_token, "post-1",         "target-1", {std::move(caption)},
             std::move(media), "{}",    std::move(state), false};
     }
-    Outcome publish(const PublishRequest& r) { return adapter->publish(r, save); }
-    std::string last() const { return saved.empty() ? "{}" : saved.back(); }
 };
 
 }  // namespace
