@@ -115,6 +115,16 @@ struct ContentVerdict {
     std::size_t limit = 0;
     std::string unit = "characters";
     std::string message;  // why not ok, naming the limit
+
+    // Refuses the text for `why`. Returns the verdict, so that a check can end
+    // with `return verdict.refuse(...)` and keep the count and limit it found.
+    ContentVerdict& refuse(std::string why);
+    // The checks before counting, shared so that every adapter words them
+    // alike. check_options runs the adapter's options parser, which throws
+    // Error naming the bad option; check_utf8 refuses text that is not UTF-8.
+    // False: refused with the reason.
+    bool check_options(const std::function<void()>& parse_options);
+    bool check_utf8(std::string_view text);
 };
 
 // What `account add` learns from the platform about an account.

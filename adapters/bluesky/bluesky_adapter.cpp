@@ -87,28 +87,16 @@ ContentVerdict BlueskyAdapter::check_text(const Account& account, std::string_vi
     ContentVerdict verdict;
     verdict.limit = k_max_graphemes;
     verdict.unit = "graphemes";
-    try {
-        parse_langs(options_json);
-    } catch (const Error& error) {
-        verdict.ok = false;
-        verdict.message = error.what();
+    if (!verdict.check_options([&] { parse_langs(options_json); }) || !verdict.check_utf8(text))
         return verdict;
-    }
-    if (!is_valid_utf8(text)) {
-        verdict.ok = false;
-        verdict.message = "text is not valid UTF-8";
-        return verdict;
-    }
     verdict.count = count_graphemes(text);
     const std::string who = " for bluesky account " + in_quotes(account.name);
     if (verdict.count > k_max_graphemes) {
-        verdict.ok = false;
-        verdict.message = "text is " + std::to_string(verdict.count) +
-                          " graphemes, over the limit of " + std::to_string(k_max_graphemes) + who;
+        verdict.refuse("text is " + std::to_string(verdict.count) +
+                       " graphemes, over the limit of " + std::to_string(k_max_graphemes) + who);
     } else if (text.size() > k_max_bytes) {
-        verdict.ok = false;
-        verdict.message = "text is " + std::to_string(text.size()) +
-                          " bytes of UTF-8, over the limit of " + std::to_string(k_max_bytes) + who;
+        verdict.refuse("text is " + std::to_string(text.size()) +
+                       " bytes of UTF-8, over the limit of " + std::to_string(k_max_bytes) + who);
     }
     return verdict;
 }

@@ -191,13 +191,11 @@ class ExecAdapter final : public Adapter {
         const auto max_chars = parse_settings(account.settings).max_chars;
         verdict.limit = max_chars.value_or(0);
         if (trim(text).empty()) {
-            verdict.ok = false;
-            verdict.message = "text is empty";
+            verdict.refuse("text is empty");
         } else if (max_chars && verdict.count > *max_chars) {
-            verdict.ok = false;
-            verdict.message = "text is " + std::to_string(verdict.count) +
-                              " characters; the \"max_chars\" setting of account " +
-                              in_quotes(account.name) + " allows " + std::to_string(*max_chars);
+            verdict.refuse("text is " + std::to_string(verdict.count) +
+                           " characters; the \"max_chars\" setting of account " +
+                           in_quotes(account.name) + " allows " + std::to_string(*max_chars));
         }
         return verdict;
     }

@@ -117,26 +117,17 @@ ContentVerdict LinkedInAdapter::check_text(const Account& account, std::string_v
                                            std::string_view options_json) const {
     ContentVerdict verdict;
     verdict.limit = k_max_commentary;
-    try {
-        parse_visibility(options_json);
-    } catch (const Error& error) {
-        verdict.ok = false;
-        verdict.message = error.what();
-        return verdict;
-    }
-    if (!is_valid_utf8(text)) {
-        verdict.ok = false;
-        verdict.message = "text is not valid UTF-8";
+    if (!verdict.check_options([&] { parse_visibility(options_json); }) ||
+        !verdict.check_utf8(text)) {
         return verdict;
     }
     verdict.count = commentary_length(text);
     if (verdict.count > k_max_commentary) {
-        verdict.ok = false;
-        verdict.message = "text is " + std::to_string(verdict.count) +
-                          " characters as LinkedIn counts them (UTF-16, reserved characters "
-                          "escaped), over the limit of " +
-                          std::to_string(k_max_commentary) + " for linkedin account " +
-                          in_quotes(account.name);
+        verdict.refuse("text is " + std::to_string(verdict.count) +
+                       " characters as LinkedIn counts them (UTF-16, reserved characters "
+                       "escaped), over the limit of " +
+                       std::to_string(k_max_commentary) + " for linkedin account " +
+                       in_quotes(account.name));
     }
     return verdict;
 }

@@ -136,26 +136,17 @@ ContentVerdict MastodonAdapter::check_text(const Account& account, std::string_v
     const InstanceLimits limits = limits_from_settings(account.settings);
     verdict.limit = limits.max_characters;
     PostOptions options;
-    try {
-        options = parse_post_options(options_json);
-    } catch (const Error& error) {
-        verdict.ok = false;
-        verdict.message = error.what();
-        return verdict;
-    }
-    if (!is_valid_utf8(text)) {
-        verdict.ok = false;
-        verdict.message = "text is not valid UTF-8";
+    if (!verdict.check_options([&] { options = parse_post_options(options_json); }) ||
+        !verdict.check_utf8(text)) {
         return verdict;
     }
     verdict.count = status_length(options.spoiler_text, text, limits.url_chars);
     if (verdict.count > verdict.limit) {
-        verdict.ok = false;
-        verdict.message = "text is " + std::to_string(verdict.count) +
-                          " characters (content warning included, links count " +
-                          std::to_string(limits.url_chars) + "), over the limit of " +
-                          std::to_string(verdict.limit) + " for mastodon account " +
-                          in_quotes(account.name);
+        verdict.refuse("text is " + std::to_string(verdict.count) +
+                       " characters (content warning included, links count " +
+                       std::to_string(limits.url_chars) + "), over the limit of " +
+                       std::to_string(verdict.limit) + " for mastodon account " +
+                       in_quotes(account.name));
     }
     return verdict;
 }

@@ -33,20 +33,12 @@ std::size_t count_marked(std::string_view text, char mark) {
 ContentVerdict base_verdict(std::string_view text, std::size_t limit) {
     ContentVerdict v;
     v.limit = limit;
-    if (!is_valid_utf8(text)) {
-        v.ok = false;
-        v.message = "text is not valid UTF-8";
-    }
+    v.check_utf8(text);
     return v;
 }
 
 std::string who(const Account& account) {
     return account.platform + " account " + in_quotes(account.name);
-}
-
-void refuse(ContentVerdict& v, std::string message) {
-    v.ok = false;
-    v.message = std::move(message);
 }
 
 }  // namespace
@@ -94,8 +86,8 @@ ContentVerdict check_facebook_text(const Account& account, std::string_view text
         return v;
     v.count = count_code_points(text);
     if (v.count > v.limit) {
-        refuse(v, "text is " + std::to_string(v.count) + " characters, over the limit of " +
-                      std::to_string(v.limit) + " for " + who(account));
+        v.refuse("text is " + std::to_string(v.count) + " characters, over the limit of " +
+                 std::to_string(v.limit) + " for " + who(account));
     }
     return v;
 }
@@ -108,14 +100,14 @@ ContentVerdict check_instagram_text(const Account& account, std::string_view tex
     const std::size_t tags = count_hashtags(text);
     const std::size_t mentions = count_mentions(text);
     if (v.count > v.limit) {
-        refuse(v, "caption is " + std::to_string(v.count) + " characters, over the limit of " +
-                      std::to_string(v.limit) + " for " + who(account));
+        v.refuse("caption is " + std::to_string(v.count) + " characters, over the limit of " +
+                 std::to_string(v.limit) + " for " + who(account));
     } else if (tags > k_instagram_hashtags) {
-        refuse(v, "caption has " + std::to_string(tags) + " hashtags, over the limit of " +
-                      std::to_string(k_instagram_hashtags) + " for " + who(account));
+        v.refuse("caption has " + std::to_string(tags) + " hashtags, over the limit of " +
+                 std::to_string(k_instagram_hashtags) + " for " + who(account));
     } else if (mentions > k_instagram_mentions) {
-        refuse(v, "caption has " + std::to_string(mentions) + " @mentions, over the limit of " +
-                      std::to_string(k_instagram_mentions) + " for " + who(account));
+        v.refuse("caption has " + std::to_string(mentions) + " @mentions, over the limit of " +
+                 std::to_string(k_instagram_mentions) + " for " + who(account));
     }
     return v;
 }
@@ -127,12 +119,12 @@ ContentVerdict check_threads_text(const Account& account, std::string_view text)
     v.count = threads_length(text);
     const std::size_t links = count_links(text);
     if (v.count > v.limit) {
-        refuse(v, "text is " + std::to_string(v.count) +
-                      " characters (emoji count their UTF-8 bytes), over the limit of " +
-                      std::to_string(v.limit) + " for " + who(account));
+        v.refuse("text is " + std::to_string(v.count) +
+                 " characters (emoji count their UTF-8 bytes), over the limit of " +
+                 std::to_string(v.limit) + " for " + who(account));
     } else if (links > k_threads_links) {
-        refuse(v, "text has " + std::to_string(links) + " links, over the limit of " +
-                      std::to_string(k_threads_links) + " for " + who(account));
+        v.refuse("text has " + std::to_string(links) + " links, over the limit of " +
+                 std::to_string(k_threads_links) + " for " + who(account));
     }
     return v;
 }

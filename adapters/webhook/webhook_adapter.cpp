@@ -193,12 +193,10 @@ ContentVerdict WebhookAdapter::check_text(const Account&, std::string_view text,
     verdict.count = count_code_points(text);
     verdict.limit = max_chars();
     if (m_flavor != WebhookFlavor::json && is_blank(text)) {
-        verdict.ok = false;
-        verdict.message = name() + " messages cannot be empty";
+        verdict.refuse(name() + " messages cannot be empty");
     } else if (verdict.count > verdict.limit) {
-        verdict.ok = false;
-        verdict.message = "text is " + std::to_string(verdict.count) + " characters; " + name() +
-                          " allows " + std::to_string(verdict.limit);
+        verdict.refuse("text is " + std::to_string(verdict.count) + " characters; " + name() +
+                       " allows " + std::to_string(verdict.limit));
     }
     return verdict;
 }

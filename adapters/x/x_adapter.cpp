@@ -86,27 +86,21 @@ ContentVerdict XAdapter::check_text(const Account&, std::string_view text, std::
     verdict.unit = "weighted characters";
     const auto& config = text::TwitterTextConfig::v3();
     verdict.limit = static_cast<std::size_t>(config.max_weighted_length);
-    if (!is_valid_utf8(text)) {
-        verdict.ok = false;
-        verdict.message = "text is not valid UTF-8";
+    if (!verdict.check_utf8(text))
         return verdict;
-    }
     if (text.empty())
         return verdict;  // a media-only post; the post layer refuses empty text otherwise
     const auto parsed = text::parse_tweet(text, config);
     verdict.count = static_cast<std::size_t>(parsed.weighted_length);
     if (parsed.valid)
         return verdict;
-    verdict.ok = false;
     if (verdict.count > verdict.limit) {
-        verdict.message = std::to_string(verdict.count) + "/" + std::to_string(verdict.limit) +
-                          " weighted characters (links count 23, CJK and emoji 2) — too "
-                          "long by " +
-                          std::to_string(verdict.count - verdict.limit);
-    } else {
-        verdict.message = "text holds characters x refuses (U+FFFE, U+FEFF or U+FFFF)";
+        return verdict.refuse(std::to_string(verdict.count) + "/" + std::to_string(verdict.limit) +
+                              " weighted characters (links count 23, CJK and emoji 2) — too "
+                              "long by " +
+                              std::to_string(verdict.count - verdict.limit));
     }
-    return verdict;
+    return verdict.refuse("text holds characters x refuses (U+FFFE, U+FEFF or U+FFFF)");
 }
 
 MediaRules XAdapter::media_rules(const Account&) const {
