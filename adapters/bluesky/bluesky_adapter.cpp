@@ -4,6 +4,7 @@
 // bluesky_session.cpp.
 #include "adapters/bluesky/bluesky_adapter.hpp"
 
+#include "adapters/base_url.hpp"
 #include "adapters/bluesky/bluesky_internal.hpp"
 #include "adapters/bluesky/bluesky_publish.hpp"
 #include "config/config.hpp"
@@ -43,11 +44,7 @@ std::string base_url(const config::PlatformConfig& platform, const Account& acco
     std::string base = !platform.api_base.empty()      ? platform.api_base
                        : !account.instance_url.empty() ? account.instance_url
                                                        : std::string(k_bluesky_default_base);
-    if (base.find("://") == std::string::npos)
-        base = "https://" + base;
-    while (base.back() == '/')
-        base.pop_back();
-    return base;
+    return normalized_base_url(std::move(base));
 }
 
 Api BlueskyAdapter::api(const Account& account, std::string token) const {

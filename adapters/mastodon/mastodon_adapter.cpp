@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "adapters/base_url.hpp"
 #include "adapters/mastodon/mastodon_internal.hpp"
 #include "adapters/mastodon/mastodon_publish.hpp"
 #include "config/config.hpp"
@@ -62,11 +63,7 @@ std::string base_url(const config::PlatformConfig& platform, const Account& acco
         throw Error(Exit::config,
                     "mastodon account " + in_quotes(account.name) + " has no instance url");
     }
-    if (base.find("://") == std::string::npos)
-        base = "https://" + base;
-    while (base.back() == '/')
-        base.pop_back();
-    return base;
+    return normalized_base_url(std::move(base));
 }
 
 Api MastodonAdapter::api(const Account& account, std::string token) const {
