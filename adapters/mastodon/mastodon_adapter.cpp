@@ -48,6 +48,10 @@ class MastodonAdapter final : public Adapter {
     Api api(const Account& account, std::string token) const;
     net::HttpResponse fetch(const Api& api, const Account& account, const std::string& path) const;
     InstanceLimits instance_limits(const Account& account) const;
+    // Runs `flow` on a Publication of `request`; an account with no instance
+    // url fails permanently before any request.
+    template <class Flow>
+    Outcome with_publication(const PublishRequest& request, const SaveState& save, Flow flow);
 
     net::HttpClient& m_http;
     const Clock& m_clock;
@@ -167,7 +171,9 @@ MediaRules MastodonAdapter::media_rules(const Account& account) const {
     return rules;
 }
 
-Outcome MastodonAdapter::publish(const PublishRequest& request, const SaveState& save) {
+template <class Flow>
+Outcome MastodonAdapter::with_publication(const PublishRequest& request, const SaveState& save,
+                                          Flow flow) {
     std::optional<Api> instance;
     try {
         instance.emplace(api(request.account, request.access_token));
@@ -175,7 +181,12 @@ Outcome MastodonAdapter::publish(const PublishRequest& request, const SaveState&
         return Outcome::failure(Outcome::Kind::permanent, error.what());
     }
     Publication publication(std::move(*instance), request, save, m_tuning);
-    return publication.run();
+    return flow(publication);
+}
+
+Outcome MastodonAdapter::publish(const PublishRequest& request, const SaveState& save) {
+    return with_publication(request, save,
+                            [](Publication& publication) { return publication.run(); });
 }
 
 Outcome MastodonAdapter::settle(const PublishRequest& request, const SaveState& save,
@@ -184,14 +195,9 @@ Outcome MastodonAdapter::settle(const PublishRequest& request, const SaveState& 
     // created, so publishing again is exact; after it, look the post up.
     if (m_clock.now() - sending_since < k_idempotency_window)
         return publish(request, save);
-    std::optional<Api> instance;
-    try {
-        instance.emplace(api(request.account, request.access_token));
-    } catch (const Error& error) {
-        return Outcome::failure(Outcome::Kind::permanent, error.what());
-    }
-    Publication publication(std::move(*instance), request, save, m_tuning);
-    return publication.settle_by_lookup(sending_since);
+    return with_publication(request, save, [&](Publication& publication) {
+        return publication.settle_by_lookup(sending_since);
+    });
 }
 
 std::optional<Outcome> MastodonAdapter::find_published(const PublishRequest& request,
