@@ -39,10 +39,6 @@ Instant rate_limit_until(const net::HttpResponse& response, Instant now) {
 
 }  // namespace
 
-std::string in_quotes(std::string_view s) {
-    return "\"" + std::string(s) + "\"";
-}
-
 XrpcError xrpc_error(const net::HttpResponse& response) {
     const json body = json::parse(response.body, nullptr, false);
     XrpcError out;

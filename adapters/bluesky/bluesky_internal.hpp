@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/adapter.hpp"
+#include "core/errors.hpp"
 #include "net/http_client.hpp"
 
 namespace postsched::adapters::bluesky {
@@ -76,7 +77,5 @@ std::string error_text(const net::HttpResponse& response);
 Outcome classify(const net::HttpResponse& response, std::string_view account, std::string_view what,
                  Instant now);
 Outcome classify_transport(const net::TransportError& error, std::string_view what);
-
-std::string in_quotes(std::string_view s);
 
 }  // namespace postsched::adapters::bluesky

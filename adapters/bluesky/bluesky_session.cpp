@@ -49,7 +49,7 @@ BlueskySession create_bluesky_session(net::HttpClient& http, const std::string& 
     request.timeout = timeout;
     request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
     request.body = json{{"identifier", identifier}, {"password", password}}.dump();
-    const std::string who = "bluesky account " + bluesky::in_quotes(identifier);
+    const std::string who = "bluesky account " + in_quotes(identifier);
     net::HttpResponse response;
     try {
         response = http.send(request);

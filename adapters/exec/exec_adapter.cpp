@@ -52,11 +52,6 @@ ExecSettings parse_settings(const std::string& text) {
     return s;
 }
 
-std::string in_quotes(std::string_view s) {
-    std::string out = "\"";
-    return out.append(s).append("\"");
-}
-
 std::string trim(std::string_view s) {
     const auto first = s.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos)

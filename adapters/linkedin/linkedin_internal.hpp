@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "adapters/adapter.hpp"
+#include "core/errors.hpp"
 #include "net/http_client.hpp"
 
 namespace postsched::adapters::linkedin {
@@ -57,6 +58,5 @@ Outcome classify(const net::HttpResponse& response, std::string_view account, st
 Outcome classify_transport(const net::TransportError& error, std::string_view what);
 
 std::string post_url(std::string_view urn);
-std::string in_quotes(std::string_view s);
 
 }  // namespace postsched::adapters::linkedin

@@ -104,8 +104,4 @@ std::string post_url(std::string_view urn) {
     return "https://www.linkedin.com/feed/update/" + std::string(urn);
 }
 
-std::string in_quotes(std::string_view s) {
-    return "\"" + std::string(s) + "\"";
-}
-
 }  // namespace postsched::adapters::linkedin

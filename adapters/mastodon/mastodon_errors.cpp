@@ -46,10 +46,6 @@ bool mentions_processing(std::string_view error) {
 
 }  // namespace
 
-std::string in_quotes(std::string_view s) {
-    return "\"" + std::string(s) + "\"";
-}
-
 std::optional<StatusRef> parse_status(std::string_view body) {
     const json status = json::parse(body, nullptr, false);
     if (status.is_discarded())

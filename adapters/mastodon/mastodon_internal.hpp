@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "adapters/adapter.hpp"
+#include "core/errors.hpp"
 #include "net/http_client.hpp"
 
 namespace postsched::adapters::mastodon {
@@ -94,7 +95,5 @@ Outcome classify(const net::HttpResponse& response, std::string_view account, st
 Outcome classify_transport(const net::TransportError& error, std::string_view what);
 // When X-RateLimit-Reset says the window ends; nullopt if absent/unreadable.
 std::optional<Instant> rate_limit_reset(const net::HttpResponse& response);
-
-std::string in_quotes(std::string_view s);
 
 }  // namespace postsched::adapters::mastodon

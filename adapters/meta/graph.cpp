@@ -12,10 +12,6 @@ namespace postsched::adapters::meta {
 using nlohmann::json;
 using Kind = Outcome::Kind;
 
-std::string in_quotes(std::string_view s) {
-    return "\"" + std::string(s) + "\"";
-}
-
 std::string trimmed(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
         s.remove_prefix(1);

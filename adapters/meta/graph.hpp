@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapters/adapter.hpp"
+#include "core/errors.hpp"
 #include "net/http_client.hpp"
 
 namespace postsched::config {
@@ -97,7 +98,6 @@ Outcome classify_transport(const net::TransportError& error, std::string_view pl
 
 // Text of a string field of a JSON object, else "".
 std::string string_field(const nlohmann::json& object, const char* key);
-std::string in_quotes(std::string_view s);
 // Without leading and trailing white space (texts compared in post lookups).
 std::string trimmed(std::string_view s);
 // An Error for `account add`: the outcome's message, the exit code from its kind.

@@ -1,4 +1,5 @@
 #pragma once
+#include "core/errors.hpp"
 #include "core/text_count.hpp"
 // Pieces shared by the webhook adapter's files: URL handling (the URL is the
 // secret), the per-flavor request builders and answer classifiers. Private to
@@ -42,8 +43,6 @@ std::string scrub(std::string message, const std::vector<std::string>& secrets);
 // The value of a Retry-After header: delay-seconds (decimals accepted) or an
 // HTTP date. nullopt when unreadable.
 std::optional<Instant> parse_retry_after(std::string_view value, Instant now);
-// "account \"news\"": how messages name an account.
-std::string in_quotes(std::string_view s);
 
 // Everything a classifier needs besides the response.
 struct AnswerContext {

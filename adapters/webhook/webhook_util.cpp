@@ -185,9 +185,4 @@ std::optional<Instant> parse_retry_after(std::string_view value, Instant now) {
     return parse_http_date(value);
 }
 
-std::string in_quotes(std::string_view s) {
-    std::string out = "\"";
-    return out.append(s).append("\"");
-}
-
 }  // namespace postsched::adapters::webhook

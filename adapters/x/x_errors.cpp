@@ -56,10 +56,6 @@ std::optional<Instant> rate_limit_reset(const net::HttpResponse& response) {
 
 }  // namespace
 
-std::string in_quotes(std::string_view s) {
-    return "\"" + std::string(s) + "\"";
-}
-
 std::string post_url(std::string_view username, std::string_view id) {
     if (username.empty())
         return "https://x.com/i/web/status/" + std::string(id);

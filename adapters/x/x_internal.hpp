@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "adapters/adapter.hpp"
+#include "core/errors.hpp"
 #include "net/http_client.hpp"
 #include "net/oauth1.hpp"
 
@@ -73,7 +74,6 @@ Outcome classify_transport(const net::TransportError& error, std::string_view wh
 // replaced (X shortens them to t.co), whitespace collapsed.
 std::string comparable(std::string_view text);
 
-std::string in_quotes(std::string_view s);
 std::string post_url(std::string_view username, std::string_view id);
 
 // Up to 4 images (JPEG, PNG, WebP: 5 MiB each), or one GIF (15 MiB), or one

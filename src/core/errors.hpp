@@ -3,6 +3,7 @@
 // one top-level catch in main.cpp can print "postsched: error: …" and exit.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace postsched {
 
@@ -29,5 +30,15 @@ class Error : public std::runtime_error {
   private:
     Exit m_code;
 };
+
+// `"value"`: how messages quote a name or a value.
+inline std::string in_quotes(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    out.append(s);
+    out += '"';
+    return out;
+}
 
 }  // namespace postsched
