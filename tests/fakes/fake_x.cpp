@@ -4,17 +4,15 @@
 
 #include <httplib.h>
 
-#include <deque>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <stdexcept>
 #include <thread>
 
 #include "core/time_format.hpp"
+#include "fakes/fake_faults.hpp"
 #include "fakes/fake_x_internal.hpp"
-#include "fakes/loopback_bind.hpp"
 #include "text/twitter_text.hpp"
 
 namespace postsched::fakes {
@@ -36,6 +34,12 @@ void answer(httplib::Response& res, int status, const std::string& body) {
 std::string iso_seconds(Instant t) {
     std::string s = format_instant(t);
     return s.substr(0, 19) + ".000Z";
+}
+
+// X labels problems application/problem+json, and a cut-short answer looks
+// like the start of a created tweet.
+FaultStyle x_fault_style() {
+    return {answer, 201, R"({"data":{"id":"18)", "application/json"};
 }
 
 }  // namespace
@@ -63,6 +67,7 @@ struct FakeX::Impl {
     httplib::Server server;
     std::thread thread;
     int port = -1;
+    FaultBook book{x_fault_style()};
 
     mutable std::mutex mutex;
     std::function<Instant()> now = [] {
@@ -78,8 +83,6 @@ struct FakeX::Impl {
     std::set<std::string> nonces;
     std::vector<FakeTweet> tweets;
     std::vector<FakeXMedia> media;
-    std::map<std::string, std::deque<FakeFault>> faults;
-    std::map<std::string, int> counts;
     std::vector<std::string> authorizations;
     long long next_id = 1880000000000000001;
 
@@ -134,45 +137,9 @@ struct FakeX::Impl {
         return std::nullopt;
     }
 
-    std::optional<FakeFault> begin(const std::string& route) {
-        std::lock_guard lock(mutex);
-        ++counts[route];
-        auto& queue = faults[route];
-        if (queue.empty())
-            return std::nullopt;
-        FakeFault fault = queue.front();
-        queue.pop_front();
-        return fault;
-    }
-
     void route(const std::string& method, const std::string& pattern, const std::string& name,
-               std::function<void(const httplib::Request&, httplib::Response&)> inner) {
-        auto handler = [this, name, inner](const httplib::Request& req, httplib::Response& res) {
-            const std::optional<FakeFault> fault = begin(name);
-            const bool handle = !fault || fault->create ||
-                                fault->action == FakeFault::Action::none ||
-                                fault->action == FakeFault::Action::delay;
-            if (handle)
-                inner(req, res);
-            if (!fault)
-                return;
-            if (fault->action == FakeFault::Action::answer) {
-                res.headers.clear();
-                for (const auto& [key, value] : fault->headers)
-                    res.set_header(key, value);
-                answer(res, fault->status, fault->body);
-            } else if (fault->action == FakeFault::Action::delay) {
-                std::this_thread::sleep_for(fault->delay);
-            } else if (fault->action == FakeFault::Action::drop) {
-                res.status = 200;
-                res.body.clear();
-                res.set_content_provider(
-                    64, "application/json",
-                    [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
-            } else if (fault->action == FakeFault::Action::malformed) {
-                answer(res, 201, R"({"data":{"id":"18)");
-            }
-        };
+               httplib::Server::Handler inner) {
+        auto handler = book.wrap(name, std::move(inner));
         if (method == "POST")
             server.Post(pattern, handler);
         else
@@ -433,20 +400,12 @@ struct FakeX::Impl {
 };
 
 FakeX::FakeX() : m_impl(std::make_unique<Impl>()) {
-    m_impl->server.new_task_queue = [] { return new httplib::ThreadPool(8); };
     m_impl->add_routes();
-    m_impl->port = bind_loopback(m_impl->server);
-    if (m_impl->port <= 0)
-        throw std::runtime_error("fake x: cannot bind 127.0.0.1");
-    m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
-    for (int i = 0; i < 5000 && !m_impl->server.is_running(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    m_impl->port = start_server(m_impl->server, m_impl->thread, "fake x");
 }
 
 FakeX::~FakeX() {
-    m_impl->server.stop();
-    if (m_impl->thread.joinable())
-        m_impl->thread.join();
+    stop_server(m_impl->server, m_impl->thread);
 }
 
 std::string FakeX::base_url() const {
@@ -476,9 +435,7 @@ void FakeX::set_processing_polls(int polls) {
 }
 
 void FakeX::inject(const std::string& route, FakeFault fault, int times) {
-    std::lock_guard lock(m_impl->mutex);
-    for (int i = 0; i < times; ++i)
-        m_impl->faults[route].push_back(fault);
+    m_impl->book.inject(route, fault, times);
 }
 
 void FakeX::fail_tweets(int status, int times) {
@@ -522,9 +479,7 @@ std::vector<FakeXMedia> FakeX::media() const {
 }
 
 int FakeX::requests(const std::string& route) const {
-    std::lock_guard lock(m_impl->mutex);
-    const auto it = m_impl->counts.find(route);
-    return it == m_impl->counts.end() ? 0 : it->second;
+    return m_impl->book.count(route);
 }
 
 std::vector<std::string> FakeX::authorizations() const {
