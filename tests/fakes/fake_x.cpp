@@ -154,6 +154,24 @@ struct FakeX::Impl {
         return false;
     }
 
+    // Under the lock: the user and parsed body of a JSON POST, or nullopt
+    // after answering 401, 415 or 400.
+    template <class Params>
+    std::optional<std::pair<FakeUser, Params>> json_post(
+        const httplib::Request& req, httplib::Response& res,
+        std::optional<Params> (*parse)(const std::string&, std::string&)) {
+        auto user = authorize(req, res, "POST");
+        if (!user || !json_body(req, res))
+            return std::nullopt;
+        std::string error;
+        auto params = parse(req.body, error);
+        if (!params) {
+            answer(res, 400, error);
+            return std::nullopt;
+        }
+        return std::pair{*user, *params};
+    }
+
     void serve_me(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
         auto user = authorize(req, res, "GET");
@@ -185,35 +203,32 @@ struct FakeX::Impl {
 
     void serve_tweet(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        auto user = authorize(req, res, "POST");
-        if (!user || !json_body(req, res))
+        const auto call = json_post(req, res, parse_tweet_body);
+        if (!call)
             return;
-        std::string error;
-        const auto params = parse_tweet_body(req.body, error);
-        if (!params)
-            return answer(res, 400, error);
-        for (const auto& id : params->media_ids) {
-            const FakeXMedia* m = find_media(id, user->id);
+        const auto& [user, params] = *call;
+        for (const auto& id : params.media_ids) {
+            const FakeXMedia* m = find_media(id, user.id);
             if (!m || !m->finalized || (!m->succeeded && m->category != "tweet_image"))
                 return answer(res, 400,
                               invalid_request("$.media.media_ids", "Your media IDs are invalid."));
         }
-        if (!params->in_reply_to.empty() && !find_tweet(params->in_reply_to)) {
+        if (!params.in_reply_to.empty() && !find_tweet(params.in_reply_to)) {
             return answer(res, 403,
                           problem(403, "Forbidden",
                                   "You attempted to reply to a Tweet that is deleted or not "
                                   "visible to you."));
         }
-        if (params->has_text &&
-            !text::parse_tweet(params->text, text::TwitterTextConfig::v3()).valid) {
+        if (params.has_text &&
+            !text::parse_tweet(params.text, text::TwitterTextConfig::v3()).valid) {
             return answer(res, 403, problem(403, "Forbidden", "Your Tweet text is too long."));
         }
         for (const auto& t : tweets) {
-            if (t.user_id == user->id && params->has_text && t.text == params->text)
+            if (t.user_id == user.id && params.has_text && t.text == params.text)
                 return answer(res, 403, x_problem(403));
         }
-        FakeTweet tweet{new_id(),          user->id, params->text, params->in_reply_to,
-                        params->media_ids, now()};
+        FakeTweet tweet{new_id(),           user.id,          params.text,
+                        params.in_reply_to, params.media_ids, now()};
         tweets.push_back(tweet);
         answer(res, 201,
                json{{"data",
@@ -263,19 +278,16 @@ struct FakeX::Impl {
 
     void serve_initialize(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        auto user = authorize(req, res, "POST");
-        if (!user || !json_body(req, res))
+        const auto call = json_post(req, res, parse_initialize_body);
+        if (!call)
             return;
-        std::string error;
-        const auto params = parse_initialize_body(req.body, error);
-        if (!params)
-            return answer(res, 400, error);
+        const auto& [user, params] = *call;
         FakeXMedia m;
         m.id = new_id();
-        m.user_id = user->id;
-        m.media_type = params->media_type;
-        m.category = params->category;
-        m.total_bytes = params->total_bytes;
+        m.user_id = user.id;
+        m.media_type = params.media_type;
+        m.category = params.category;
+        m.total_bytes = params.total_bytes;
         media.push_back(m);
         answer(res, 200,
                json{{"data",
@@ -283,14 +295,25 @@ struct FakeX::Impl {
                    .dump());
     }
 
-    void serve_append(const httplib::Request& req, httplib::Response& res) {
-        std::lock_guard lock(mutex);
+    // Under the lock: the caller's upload named in the path, still open for
+    // segments, or nullptr after answering 401 or 400.
+    FakeXMedia* open_upload(const httplib::Request& req, httplib::Response& res) {
         auto user = authorize(req, res, "POST");
         if (!user)
-            return;
+            return nullptr;
         FakeXMedia* m = find_media(req.matches[1], user->id);
-        if (!m || m->finalized)
-            return answer(res, 400, invalid_request("id", "Invalid media id"));
+        if (!m || m->finalized) {
+            answer(res, 400, invalid_request("id", "Invalid media id"));
+            return nullptr;
+        }
+        return m;
+    }
+
+    void serve_append(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        FakeXMedia* m = open_upload(req, res);
+        if (!m)
+            return;
         if (!req.is_multipart_form_data() || !req.has_file("segment_index") ||
             !req.has_file("media")) {
             return answer(res, 400,
@@ -328,12 +351,9 @@ struct FakeX::Impl {
 
     void serve_finalize(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        auto user = authorize(req, res, "POST");
-        if (!user)
+        FakeXMedia* m = open_upload(req, res);
+        if (!m)
             return;
-        FakeXMedia* m = find_media(req.matches[1], user->id);
-        if (!m || m->finalized)
-            return answer(res, 400, invalid_request("id", "Invalid media id"));
         std::size_t size = 0;
         for (const auto& segment : m->segments)
             size += segment.size();
@@ -363,19 +383,16 @@ struct FakeX::Impl {
 
     void serve_metadata(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        auto user = authorize(req, res, "POST");
-        if (!user || !json_body(req, res))
+        const auto call = json_post(req, res, parse_metadata_body);
+        if (!call)
             return;
-        std::string error;
-        const auto params = parse_metadata_body(req.body, error);
-        if (!params)
-            return answer(res, 400, error);
-        FakeXMedia* m = find_media(params->id, user->id);
+        const auto& [user, params] = *call;
+        FakeXMedia* m = find_media(params.id, user.id);
         if (!m || !m->finalized || !m->succeeded)
             return answer(res, 400, invalid_request("$.id", "Invalid media id"));
         json data = {{"id", m->id}, {"associated_metadata", json::object()}};
-        if (params->alt_text) {
-            m->alt_text = *params->alt_text;
+        if (params.alt_text) {
+            m->alt_text = *params.alt_text;
             data["associated_metadata"]["alt_text"] = {{"text", m->alt_text}};
         }
         answer(res, 200, json{{"data", data}}.dump());
