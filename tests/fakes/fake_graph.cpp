@@ -1,11 +1,10 @@
 // The fake Graph server: routing, version prefix, tokens, usage headers,
-// faults and node reads. Page and container endpoints live in their own files.
+// faults and node reads. Page and container endpoints, and media bytes, live
+// in their own files.
 #include <date/date.h>
 
-#include <stdexcept>
-
+#include "fakes/fake_faults.hpp"  // start_server
 #include "fakes/fake_graph_internal.hpp"
-#include "fakes/loopback_bind.hpp"
 
 namespace postsched::fakes {
 namespace {
@@ -101,29 +100,6 @@ bool has_permission(const GraphAccount& account, const std::string& permission) 
 std::string graph_time(Instant at) {
     const auto secs = std::chrono::floor<std::chrono::seconds>(at);
     return date::format("%Y-%m-%dT%H:%M:%S", secs) + "+0000";
-}
-
-std::string sniff(const std::string& b) {
-    if (b.rfind("\xFF\xD8\xFF", 0) == 0)
-        return "image/jpeg";
-    if (b.rfind("\x89PNG", 0) == 0)
-        return "image/png";
-    if (b.size() > 8 && b.compare(4, 4, "ftyp") == 0)
-        return "video/mp4";
-    return {};
-}
-
-std::optional<std::string> FakeGraph::Impl::fetch(const std::string& url) const {
-    const std::string prefix = "http://127.0.0.1:";
-    if (url.rfind(prefix, 0) != 0)
-        return std::nullopt;  // the fake reaches only loopback file servers
-    const std::size_t slash = url.find('/', prefix.size());
-    httplib::Client client(url.substr(0, slash));
-    client.set_connection_timeout(2);
-    auto res = client.Get(slash == std::string::npos ? "/" : url.substr(slash));
-    if (!res || res->status != 200)
-        return std::nullopt;
-    return res->body;
 }
 
 std::string FakeGraph::Impl::route_of(const std::string& method,
@@ -311,25 +287,17 @@ void FakeGraph::Impl::node_get(GraphCall& call) {
 
 FakeGraph::FakeGraph() : m_impl(std::make_unique<Impl>()) {
     auto* impl = m_impl.get();
-    impl->server.new_task_queue = [] { return new httplib::ThreadPool(8); };
     auto handler = [impl](const httplib::Request& req, httplib::Response& res) {
         impl->handle(req, res);
     };
     impl->server.Get(".*", handler);
     impl->server.Post(".*", handler);
     impl->server.Delete(".*", handler);
-    impl->port = bind_loopback(impl->server);
-    if (impl->port <= 0)
-        throw std::runtime_error("fake graph: cannot bind 127.0.0.1");
-    impl->thread = std::thread([impl] { impl->server.listen_after_bind(); });
-    for (int i = 0; i < 5000 && !impl->server.is_running(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    impl->port = start_server(impl->server, impl->thread, "fake graph");
 }
 
 FakeGraph::~FakeGraph() {
-    m_impl->server.stop();
-    if (m_impl->thread.joinable())
-        m_impl->thread.join();
+    stop_server(m_impl->server, m_impl->thread);
 }
 
 std::string FakeGraph::base_url() const {
@@ -419,30 +387,6 @@ int FakeGraph::requests(const std::string& route) const {
 std::vector<std::string> FakeGraph::request_log() const {
     std::lock_guard lock(m_impl->mutex);
     return m_impl->log;
-}
-
-std::string tiny_jpeg() {
-    static const unsigned char k_jpeg[] = {
-        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00,
-        0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xDB, 0x00, 0x43, 0x00, 0x08, 0x06, 0x06,
-        0x07, 0x06, 0x05, 0x08, 0x07, 0x07, 0x07, 0x09, 0x09, 0x08, 0x0A, 0x0C, 0x14, 0x0D,
-        0x0C, 0x0B, 0x0B, 0x0C, 0x19, 0x12, 0x13, 0x0F, 0x14, 0x1D, 0x1A, 0x1F, 0x1E, 0x1D,
-        0x1A, 0x1C, 0x1C, 0x20, 0x24, 0x2E, 0x27, 0x20, 0x22, 0x2C, 0x23, 0x1C, 0x1C, 0x28,
-        0x37, 0x29, 0x2C, 0x30, 0x31, 0x34, 0x34, 0x34, 0x1F, 0x27, 0x39, 0x3D, 0x38, 0x32,
-        0x3C, 0x2E, 0x33, 0x34, 0x32, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x01, 0x00, 0x01,
-        0x01, 0x01, 0x11, 0x00, 0xFF, 0xC4, 0x00, 0x14, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, 0xFF,
-        0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0x2A, 0x9F, 0xFF, 0xD9};
-    return std::string(reinterpret_cast<const char*>(k_jpeg), sizeof k_jpeg);
-}
-
-std::string tiny_mp4() {
-    // An ftyp box, then an empty mdat: enough for a sniffer, not for a player.
-    static const char k_mp4[] =
-        "\0\0\0\x18"
-        "ftypmp42\0\0\0\0mp42isom"
-        "\0\0\0\x08mdat";
-    return std::string(k_mp4, sizeof k_mp4 - 1);
 }
 
 }  // namespace postsched::fakes

@@ -83,7 +83,8 @@ struct FakeGraph::Impl {
 
     GraphContainer* find_container(const std::string& id);
     std::string container_status(GraphContainer& c, bool poll);
-    // Fetches a media URL (from a FakeFiles server); nullopt when it cannot.
+    // fake_graph_media.cpp: fetches a media URL (from a FakeFiles server);
+    // nullopt when it cannot.
     std::optional<std::string> fetch(const std::string& url) const;
 };
 
@@ -94,6 +95,7 @@ void graph_fail(httplib::Response& res, int http_status, int code, int subcode,
 bool has_permission(const GraphAccount& account, const std::string& permission);
 // "2026-01-02T03:00:00+0000", Graph's timestamp form.
 std::string graph_time(Instant at);
-std::string sniff(const std::string& bytes);  // "image/jpeg", "image/png", "video/mp4", ""
+// fake_graph_media.cpp: "image/jpeg", "image/png", "video/mp4", "".
+std::string sniff(const std::string& bytes);
 
 }  // namespace postsched::fakes

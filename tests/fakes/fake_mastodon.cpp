@@ -5,17 +5,15 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <stdexcept>
 #include <thread>
 
 #include "fakes/counting_task_queue.hpp"
+#include "fakes/fake_faults.hpp"
 #include "fakes/fake_mastodon_internal.hpp"
-#include "fakes/loopback_bind.hpp"
 
 namespace postsched::fakes {
 namespace {
@@ -49,6 +47,11 @@ void answer(httplib::Response& res, int status, const std::string& body) {
 
 void error(httplib::Response& res, int status, const std::string& message) {
     answer(res, status, json{{"error", message}}.dump());
+}
+
+// A cut-short answer looks like the start of a status.
+FaultStyle mastodon_fault_style() {
+    return {answer, 200, R"({"id":"1090","url":"ht)", "application/json; charset=utf-8"};
 }
 
 bool is_image(const std::string& type) {
@@ -90,6 +93,7 @@ struct FakeMastodon::Impl {
     httplib::Server server;
     std::thread thread;
     int port = -1;
+    FaultBook book{mastodon_fault_style()};
 
     mutable std::mutex mutex;
     std::function<Instant()> now = [] {
@@ -107,10 +111,7 @@ struct FakeMastodon::Impl {
         Instant at;
     };
     std::map<std::string, Remembered> idempotency;  // "<account id>:<key>"
-    std::map<std::string, std::deque<FakeFault>> faults;
-    std::map<std::string, int> counts;
-    std::vector<std::string> log;
-    int in_flight = 0;
+    int authorized = 0;  // requests with a valid token, for X-RateLimit-Remaining
     std::shared_ptr<std::atomic<int>> connections = std::make_shared<std::atomic<int>>(0);
     long long next_id = 109000000000000001;
 
@@ -135,7 +136,7 @@ struct FakeMastodon::Impl {
             error(res, 401, "The access token is invalid");
             return nullptr;
         }
-        const int used = counts["authorized"]++;
+        const int used = authorized++;
         res.set_header("X-RateLimit-Limit", std::to_string(k_rate_limit));
         res.set_header("X-RateLimit-Remaining",
                        std::to_string(std::max(0, k_rate_limit - used - 1)));
@@ -148,67 +149,13 @@ struct FakeMastodon::Impl {
         return nullptr;
     }
 
-    std::optional<FakeFault> begin(const std::string& route) {
-        std::lock_guard lock(mutex);
-        ++counts[route];
-        ++in_flight;
-        log.push_back(route);
-        auto& queue = faults[route];
-        if (queue.empty())
-            return std::nullopt;
-        FakeFault fault = queue.front();
-        queue.pop_front();
-        return fault;
-    }
-
     void route(bool post, const std::string& pattern, const std::string& name,
                httplib::Server::Handler inner) {
-        auto handler = [this, name, inner](const httplib::Request& req, httplib::Response& res) {
-            const std::optional<FakeFault> fault = begin(name);
-            if (fault && fault->before.count() > 0)
-                std::this_thread::sleep_for(fault->before);
-            const bool handle = !fault || fault->create ||
-                                fault->action == FakeFault::Action::none ||
-                                fault->action == FakeFault::Action::delay;
-            if (handle)
-                inner(req, res);
-            if (fault)
-                apply(*fault, res);
-            std::lock_guard lock(mutex);
-            --in_flight;
-        };
-        if (post) {
+        auto handler = book.wrap(name, std::move(inner));
+        if (post)
             server.Post(pattern, handler);
-        } else {
+        else
             server.Get(pattern, handler);
-        }
-    }
-
-    static void apply(const FakeFault& fault, httplib::Response& res) {
-        switch (fault.action) {
-            case FakeFault::Action::none:
-                break;
-            case FakeFault::Action::answer:
-                res.headers.clear();
-                for (const auto& [name, value] : fault.headers)
-                    res.set_header(name, value);
-                answer(res, fault.status, fault.body);
-                break;
-            case FakeFault::Action::delay:
-                std::this_thread::sleep_for(fault.delay);
-                break;
-            case FakeFault::Action::drop:
-                // Headers go out, then the body never comes: the connection closes.
-                res.status = 200;
-                res.body.clear();  // a body would be sent instead of the provider
-                res.set_content_provider(
-                    64, "application/json",
-                    [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
-                break;
-            case FakeFault::Action::malformed:
-                answer(res, 200, R"({"id":"1090","url":"ht)");
-                break;
-        }
     }
 
     void serve_verify(const httplib::Request& req, httplib::Response& res) {
@@ -375,25 +322,15 @@ struct FakeMastodon::Impl {
 };
 
 FakeMastodon::FakeMastodon(int threads) : m_impl(std::make_unique<Impl>()) {
-    m_impl->server.new_task_queue = [threads, open = m_impl->connections] {
-        return new CountingTaskQueue(static_cast<std::size_t>(threads), open);
-    };
     m_impl->add_routes();
-    m_impl->port = bind_loopback(m_impl->server);
-    if (m_impl->port <= 0)
-        throw std::runtime_error("fake mastodon: cannot bind 127.0.0.1");
-    m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
-    // stop() is a no-op until the accept loop runs, so wait for it: a fake
-    // destroyed at once (tests of refused connections) must still stop.
-    for (int i = 0; i < 5000 && !m_impl->server.is_running(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    m_impl->port = start_server(
+        m_impl->server, m_impl->thread, "fake mastodon", [threads, open = m_impl->connections] {
+            return new CountingTaskQueue(static_cast<std::size_t>(threads), open);
+        });
 }
 
 FakeMastodon::~FakeMastodon() {
-    m_impl->server.stop();
-    if (m_impl->thread.joinable())
-        m_impl->thread.join();
+    stop_server(m_impl->server, m_impl->thread);
 }
 
 std::string FakeMastodon::base_url() const {
@@ -435,14 +372,11 @@ void FakeMastodon::set_instance_v2(bool available) {
 }
 
 void FakeMastodon::inject(const std::string& route, FakeFault fault, int times) {
-    std::lock_guard lock(m_impl->mutex);
-    for (int i = 0; i < times; ++i)
-        m_impl->faults[route].push_back(fault);
+    m_impl->book.inject(route, fault, times);
 }
 
 void FakeMastodon::clear_faults() {
-    std::lock_guard lock(m_impl->mutex);
-    m_impl->faults.clear();
+    m_impl->book.clear();
 }
 
 void FakeMastodon::fail_statuses(int status, std::string body, int times) {
@@ -507,19 +441,15 @@ int FakeMastodon::status_requests() const {
 }
 
 int FakeMastodon::requests(const std::string& route) const {
-    std::lock_guard lock(m_impl->mutex);
-    const auto it = m_impl->counts.find(route);
-    return it == m_impl->counts.end() ? 0 : it->second;
+    return m_impl->book.count(route);
 }
 
 int FakeMastodon::in_flight() const {
-    std::lock_guard lock(m_impl->mutex);
-    return std::max(m_impl->in_flight, m_impl->connections->load());
+    return std::max(m_impl->book.in_flight(), m_impl->connections->load());
 }
 
 std::vector<std::string> FakeMastodon::request_log() const {
-    std::lock_guard lock(m_impl->mutex);
-    return m_impl->log;
+    return m_impl->book.log();
 }
 
 }  // namespace postsched::fakes

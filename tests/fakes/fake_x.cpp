@@ -4,17 +4,15 @@
 
 #include <httplib.h>
 
-#include <deque>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <stdexcept>
 #include <thread>
 
 #include "core/time_format.hpp"
+#include "fakes/fake_faults.hpp"
 #include "fakes/fake_x_internal.hpp"
-#include "fakes/loopback_bind.hpp"
 #include "text/twitter_text.hpp"
 
 namespace postsched::fakes {
@@ -36,6 +34,12 @@ void answer(httplib::Response& res, int status, const std::string& body) {
 std::string iso_seconds(Instant t) {
     std::string s = format_instant(t);
     return s.substr(0, 19) + ".000Z";
+}
+
+// X labels problems application/problem+json, and a cut-short answer looks
+// like the start of a created tweet.
+FaultStyle x_fault_style() {
+    return {answer, 201, R"({"data":{"id":"18)", "application/json"};
 }
 
 }  // namespace
@@ -63,6 +67,7 @@ struct FakeX::Impl {
     httplib::Server server;
     std::thread thread;
     int port = -1;
+    FaultBook book{x_fault_style()};
 
     mutable std::mutex mutex;
     std::function<Instant()> now = [] {
@@ -78,8 +83,6 @@ struct FakeX::Impl {
     std::set<std::string> nonces;
     std::vector<FakeTweet> tweets;
     std::vector<FakeXMedia> media;
-    std::map<std::string, std::deque<FakeFault>> faults;
-    std::map<std::string, int> counts;
     std::vector<std::string> authorizations;
     long long next_id = 1880000000000000001;
 
@@ -134,45 +137,9 @@ struct FakeX::Impl {
         return std::nullopt;
     }
 
-    std::optional<FakeFault> begin(const std::string& route) {
-        std::lock_guard lock(mutex);
-        ++counts[route];
-        auto& queue = faults[route];
-        if (queue.empty())
-            return std::nullopt;
-        FakeFault fault = queue.front();
-        queue.pop_front();
-        return fault;
-    }
-
     void route(const std::string& method, const std::string& pattern, const std::string& name,
-               std::function<void(const httplib::Request&, httplib::Response&)> inner) {
-        auto handler = [this, name, inner](const httplib::Request& req, httplib::Response& res) {
-            const std::optional<FakeFault> fault = begin(name);
-            const bool handle = !fault || fault->create ||
-                                fault->action == FakeFault::Action::none ||
-                                fault->action == FakeFault::Action::delay;
-            if (handle)
-                inner(req, res);
-            if (!fault)
-                return;
-            if (fault->action == FakeFault::Action::answer) {
-                res.headers.clear();
-                for (const auto& [key, value] : fault->headers)
-                    res.set_header(key, value);
-                answer(res, fault->status, fault->body);
-            } else if (fault->action == FakeFault::Action::delay) {
-                std::this_thread::sleep_for(fault->delay);
-            } else if (fault->action == FakeFault::Action::drop) {
-                res.status = 200;
-                res.body.clear();
-                res.set_content_provider(
-                    64, "application/json",
-                    [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
-            } else if (fault->action == FakeFault::Action::malformed) {
-                answer(res, 201, R"({"data":{"id":"18)");
-            }
-        };
+               httplib::Server::Handler inner) {
+        auto handler = book.wrap(name, std::move(inner));
         if (method == "POST")
             server.Post(pattern, handler);
         else
@@ -185,6 +152,24 @@ struct FakeX::Impl {
         answer(res, 415,
                problem(415, "Unsupported Media Type", "Content-Type must be application/json"));
         return false;
+    }
+
+    // Under the lock: the user and parsed body of a JSON POST, or nullopt
+    // after answering 401, 415 or 400.
+    template <class Params>
+    std::optional<std::pair<FakeUser, Params>> json_post(
+        const httplib::Request& req, httplib::Response& res,
+        std::optional<Params> (*parse)(const std::string&, std::string&)) {
+        auto user = authorize(req, res, "POST");
+        if (!user || !json_body(req, res))
+            return std::nullopt;
+        std::string error;
+        auto params = parse(req.body, error);
+        if (!params) {
+            answer(res, 400, error);
+            return std::nullopt;
+        }
+        return std::pair{*user, *params};
     }
 
     void serve_me(const httplib::Request& req, httplib::Response& res) {
@@ -218,35 +203,32 @@ struct FakeX::Impl {
 
     void serve_tweet(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        auto user = authorize(req, res, "POST");
-        if (!user || !json_body(req, res))
+        const auto call = json_post(req, res, parse_tweet_body);
+        if (!call)
             return;
-        std::string error;
-        const auto params = parse_tweet_body(req.body, error);
-        if (!params)
-            return answer(res, 400, error);
-        for (const auto& id : params->media_ids) {
-            const FakeXMedia* m = find_media(id, user->id);
+        const auto& [user, params] = *call;
+        for (const auto& id : params.media_ids) {
+            const FakeXMedia* m = find_media(id, user.id);
             if (!m || !m->finalized || (!m->succeeded && m->category != "tweet_image"))
                 return answer(res, 400,
                               invalid_request("$.media.media_ids", "Your media IDs are invalid."));
         }
-        if (!params->in_reply_to.empty() && !find_tweet(params->in_reply_to)) {
+        if (!params.in_reply_to.empty() && !find_tweet(params.in_reply_to)) {
             return answer(res, 403,
                           problem(403, "Forbidden",
                                   "You attempted to reply to a Tweet that is deleted or not "
                                   "visible to you."));
         }
-        if (params->has_text &&
-            !text::parse_tweet(params->text, text::TwitterTextConfig::v3()).valid) {
+        if (params.has_text &&
+            !text::parse_tweet(params.text, text::TwitterTextConfig::v3()).valid) {
             return answer(res, 403, problem(403, "Forbidden", "Your Tweet text is too long."));
         }
         for (const auto& t : tweets) {
-            if (t.user_id == user->id && params->has_text && t.text == params->text)
+            if (t.user_id == user.id && params.has_text && t.text == params.text)
                 return answer(res, 403, x_problem(403));
         }
-        FakeTweet tweet{new_id(),          user->id, params->text, params->in_reply_to,
-                        params->media_ids, now()};
+        FakeTweet tweet{new_id(),           user.id,          params.text,
+                        params.in_reply_to, params.media_ids, now()};
         tweets.push_back(tweet);
         answer(res, 201,
                json{{"data",
@@ -296,19 +278,16 @@ struct FakeX::Impl {
 
     void serve_initialize(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        auto user = authorize(req, res, "POST");
-        if (!user || !json_body(req, res))
+        const auto call = json_post(req, res, parse_initialize_body);
+        if (!call)
             return;
-        std::string error;
-        const auto params = parse_initialize_body(req.body, error);
-        if (!params)
-            return answer(res, 400, error);
+        const auto& [user, params] = *call;
         FakeXMedia m;
         m.id = new_id();
-        m.user_id = user->id;
-        m.media_type = params->media_type;
-        m.category = params->category;
-        m.total_bytes = params->total_bytes;
+        m.user_id = user.id;
+        m.media_type = params.media_type;
+        m.category = params.category;
+        m.total_bytes = params.total_bytes;
         media.push_back(m);
         answer(res, 200,
                json{{"data",
@@ -316,14 +295,25 @@ struct FakeX::Impl {
                    .dump());
     }
 
-    void serve_append(const httplib::Request& req, httplib::Response& res) {
-        std::lock_guard lock(mutex);
+    // Under the lock: the caller's upload named in the path, still open for
+    // segments, or nullptr after answering 401 or 400.
+    FakeXMedia* open_upload(const httplib::Request& req, httplib::Response& res) {
         auto user = authorize(req, res, "POST");
         if (!user)
-            return;
+            return nullptr;
         FakeXMedia* m = find_media(req.matches[1], user->id);
-        if (!m || m->finalized)
-            return answer(res, 400, invalid_request("id", "Invalid media id"));
+        if (!m || m->finalized) {
+            answer(res, 400, invalid_request("id", "Invalid media id"));
+            return nullptr;
+        }
+        return m;
+    }
+
+    void serve_append(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        FakeXMedia* m = open_upload(req, res);
+        if (!m)
+            return;
         if (!req.is_multipart_form_data() || !req.has_file("segment_index") ||
             !req.has_file("media")) {
             return answer(res, 400,
@@ -361,12 +351,9 @@ struct FakeX::Impl {
 
     void serve_finalize(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        auto user = authorize(req, res, "POST");
-        if (!user)
+        FakeXMedia* m = open_upload(req, res);
+        if (!m)
             return;
-        FakeXMedia* m = find_media(req.matches[1], user->id);
-        if (!m || m->finalized)
-            return answer(res, 400, invalid_request("id", "Invalid media id"));
         std::size_t size = 0;
         for (const auto& segment : m->segments)
             size += segment.size();
@@ -396,19 +383,16 @@ struct FakeX::Impl {
 
     void serve_metadata(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
-        auto user = authorize(req, res, "POST");
-        if (!user || !json_body(req, res))
+        const auto call = json_post(req, res, parse_metadata_body);
+        if (!call)
             return;
-        std::string error;
-        const auto params = parse_metadata_body(req.body, error);
-        if (!params)
-            return answer(res, 400, error);
-        FakeXMedia* m = find_media(params->id, user->id);
+        const auto& [user, params] = *call;
+        FakeXMedia* m = find_media(params.id, user.id);
         if (!m || !m->finalized || !m->succeeded)
             return answer(res, 400, invalid_request("$.id", "Invalid media id"));
         json data = {{"id", m->id}, {"associated_metadata", json::object()}};
-        if (params->alt_text) {
-            m->alt_text = *params->alt_text;
+        if (params.alt_text) {
+            m->alt_text = *params.alt_text;
             data["associated_metadata"]["alt_text"] = {{"text", m->alt_text}};
         }
         answer(res, 200, json{{"data", data}}.dump());
@@ -433,20 +417,12 @@ struct FakeX::Impl {
 };
 
 FakeX::FakeX() : m_impl(std::make_unique<Impl>()) {
-    m_impl->server.new_task_queue = [] { return new httplib::ThreadPool(8); };
     m_impl->add_routes();
-    m_impl->port = bind_loopback(m_impl->server);
-    if (m_impl->port <= 0)
-        throw std::runtime_error("fake x: cannot bind 127.0.0.1");
-    m_impl->thread = std::thread([impl = m_impl.get()] { impl->server.listen_after_bind(); });
-    for (int i = 0; i < 5000 && !m_impl->server.is_running(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    m_impl->port = start_server(m_impl->server, m_impl->thread, "fake x");
 }
 
 FakeX::~FakeX() {
-    m_impl->server.stop();
-    if (m_impl->thread.joinable())
-        m_impl->thread.join();
+    stop_server(m_impl->server, m_impl->thread);
 }
 
 std::string FakeX::base_url() const {
@@ -476,9 +452,7 @@ void FakeX::set_processing_polls(int polls) {
 }
 
 void FakeX::inject(const std::string& route, FakeFault fault, int times) {
-    std::lock_guard lock(m_impl->mutex);
-    for (int i = 0; i < times; ++i)
-        m_impl->faults[route].push_back(fault);
+    m_impl->book.inject(route, fault, times);
 }
 
 void FakeX::fail_tweets(int status, int times) {
@@ -522,9 +496,7 @@ std::vector<FakeXMedia> FakeX::media() const {
 }
 
 int FakeX::requests(const std::string& route) const {
-    std::lock_guard lock(m_impl->mutex);
-    const auto it = m_impl->counts.find(route);
-    return it == m_impl->counts.end() ? 0 : it->second;
+    return m_impl->book.count(route);
 }
 
 std::vector<std::string> FakeX::authorizations() const {

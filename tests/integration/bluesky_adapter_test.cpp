@@ -11,15 +11,13 @@
 #include "core/time_format.hpp"
 #include "fakes/fake_bluesky.hpp"
 #include "fakes/fake_files.hpp"
-#include "net/curl_http_client.hpp"
+#include "support/adapter_fixture.hpp"
 #include "support/sandbox.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using postsched::Account;
-using postsched::FixedClock;
 using postsched::Instant;
 using postsched::adapters::FetchedMedia;
 using postsched::adapters::Outcome;
@@ -37,27 +35,15 @@ const Instant k_start = *postsched::parse_utc_instant("2026-11-28T12:00:00Z");
 // A UUIDv7 made at 2026-11-28T11:59:00Z.
 const char* const k_post_id = "01a22205-dfa0-7abc-8def-0123456789ab";
 
-struct Fixture {
-    // Before the fake: its server threads read the clock until it stops.
-    FixedClock clock{k_start};
+struct Fixture : postsched::testing::AdapterFixture {
     FakeBluesky fake;
-    postsched::config::PlatformConfig platform;
-    std::unique_ptr<postsched::net::HttpClient> http =
-        postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));
-    postsched::adapters::AdapterContext context{*http, clock, platform};
-    std::unique_ptr<postsched::adapters::Adapter> adapter;
-    Account account;
     std::string token;
-    std::vector<std::string> saved;
-    postsched::adapters::SaveState save = [this](const std::string& s) { saved.push_back(s); };
 
-    Fixture() {
+    Fixture() : AdapterFixture(k_start, "bluesky", 3000ms) {
         fake.set_clock([this] { return clock.now(); });
         fake.add_account(k_handle, k_did, k_app_password);
-        platform.name = "bluesky";
         platform.api_base = fake.base_url();
-        platform.timeout = 3000ms;
-        account.platform = "bluesky";
+        post_id = k_post_id;
         account.name = "alice";
         account.platform_account_id = k_did;
         account.username = k_handle;
@@ -67,17 +53,9 @@ struct Fixture {
 
     PublishRequest request(std::vector<std::string> parts, std::vector<FetchedMedia> media = {},
                            std::string state = "{}", std::string options = "{}") {
-        return PublishRequest{account,
-                              token,
-                              k_post_id,
-                              "target-1",
-                              std::move(parts),
-                              std::move(media),
-                              std::move(options),
-                              std::move(state),
-                              false};
+        return request_with(token, std::move(parts), std::move(media), std::move(options),
+                            std::move(state));
     }
-    Outcome publish(const PublishRequest& r) { return adapter->publish(r, save); }
     json record(std::size_t i) const { return json::parse(fake.records().at(i).value); }
 };
 

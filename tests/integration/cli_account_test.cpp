@@ -13,7 +13,8 @@ using nlohmann::json;
 using postsched::fakes::FakeMastodon;
 using postsched::fakes::FakeWebhooks;
 using postsched::fakes::HookKind;
-using postsched::testing::is_error;
+using postsched::testing::expect_refused;
+using postsched::testing::joined;
 using postsched::testing::RunResult;
 using postsched::testing::Sandbox;
 using postsched::testing::sqlite;
@@ -22,13 +23,6 @@ namespace {
 
 constexpr const char* k_key = "correct horse battery staple";
 constexpr const char* k_token = "mastodon-token-SECRET-0123456789";
-
-std::string joined(const std::vector<std::string>& args) {
-    std::string s = "postsched";
-    for (const auto& a : args)
-        s += " " + a;
-    return s;
-}
 
 // An initialised sandbox at a pinned time, next to a fake Mastodon that
 // knows k_token (account 109, "alice") and the fake webhook receivers.
@@ -59,13 +53,7 @@ struct Cli {
     }
     RunResult refuse(const std::vector<std::string>& args, int code,
                      const std::vector<std::string>& needles, const std::string& input = "") {
-        std::string before = dump();
-        RunResult r = box.run(args, input);
-        BOOST_TEST_CONTEXT(joined(args)) {
-            BOOST_TEST(is_error(r, code, needles));
-            BOOST_TEST(dump() == before, "the store changed");
-        }
-        return r;
+        return expect_refused(box, args, code, needles, input);
     }
 };
 

@@ -11,6 +11,7 @@
 
 using nlohmann::json;
 using postsched::fakes::FakeMastodon;
+using postsched::testing::expect_refused;
 using postsched::testing::is_error;
 using postsched::testing::known_bug;
 using postsched::testing::RunResult;
@@ -29,13 +30,6 @@ unsigned mode_of(const std::string& path) {
     return st.st_mode & 07777;
 }
 
-std::string joined(const std::vector<std::string>& args) {
-    std::string s = "postsched";
-    for (const auto& a : args)
-        s += " " + a;
-    return s;
-}
-
 // A sandbox at a pinned time, with its key file made by `init`.
 struct Cli {
     Sandbox box;
@@ -47,13 +41,7 @@ struct Cli {
     json status() const { return json::parse(box.ok({"db", "status", "--json"})); }
     RunResult refuse(const std::vector<std::string>& args, int code,
                      const std::vector<std::string>& needles) {
-        std::string before = dump();
-        RunResult r = box.run(args);
-        BOOST_TEST_CONTEXT(joined(args)) {
-            BOOST_TEST(is_error(r, code, needles));
-            BOOST_TEST(dump() == before, "the store changed");
-        }
-        return r;
+        return expect_refused(box, args, code, needles);
     }
     // An exec account that fails ("no", exit 2) until `flag` exists.
     void add_flaky(const std::string& name, const std::string& flag) {

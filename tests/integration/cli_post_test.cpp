@@ -11,7 +11,7 @@
 
 using nlohmann::json;
 using postsched::fakes::FakeMastodon;
-using postsched::testing::is_error;
+using postsched::testing::expect_refused;
 using postsched::testing::RunResult;
 using postsched::testing::Sandbox;
 using postsched::testing::sqlite;
@@ -21,13 +21,6 @@ namespace {
 constexpr const char* k_key = "correct horse battery staple";
 constexpr const char* k_now = "2026-11-28T12:00:00Z";
 constexpr const char* k_png = "\x89PNG\r\n\x1a\n0000000000000000";
-
-std::string joined(const std::vector<std::string>& args) {
-    std::string s = "postsched";
-    for (const auto& a : args)
-        s += " " + a;
-    return s;
-}
 
 // An initialised sandbox at a pinned time with two exec accounts: "feed"
 // appends what it publishes to feed.txt, "other" discards it.
@@ -61,14 +54,7 @@ struct Cli {
     // A command that must be refused with a one-line error, changing nothing.
     RunResult refuse(const std::vector<std::string>& args, int code,
                      const std::vector<std::string>& needles, const std::string& input = "") {
-        std::string before = dump();
-        RunResult r = box.run(args, input);
-        BOOST_TEST_CONTEXT(joined(args)) {
-            BOOST_TEST(is_error(r, code, needles));
-            BOOST_TEST(r.out.empty());
-            BOOST_TEST(dump() == before, "the store changed");
-        }
-        return r;
+        return expect_refused(box, args, code, needles, input, /*quiet=*/true);
     }
 };
 

@@ -41,9 +41,7 @@ struct Fixture : postsched::testing::GraphAdapterFixture {
 
     PublishRequest request(std::string text, std::vector<FetchedMedia> media = {},
                            std::string state = "{}") {
-        return PublishRequest{account,    k_token,           "post-1",
-                              "target-1", {std::move(text)}, std::move(media),
-                              "{}",       std::move(state),  false};
+        return request_with(k_token, {std::move(text)}, std::move(media), "{}", std::move(state));
     }
 };
 

@@ -41,9 +41,8 @@ struct Fixture : postsched::testing::GraphAdapterFixture {
 
     PublishRequest request(std::vector<FetchedMedia> media, std::string state = "{}",
                            std::string caption = "caption #one") {
-        return PublishRequest{
-            account,          k_token, "post-1",         "target-1", {std::move(caption)},
-            std::move(media), "{}",    std::move(state), false};
+        return request_with(k_token, {std::move(caption)}, std::move(media), "{}",
+                            std::move(state));
     }
 };
 

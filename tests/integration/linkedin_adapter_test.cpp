@@ -10,15 +10,13 @@
 #include "core/time_format.hpp"
 #include "fakes/fake_files.hpp"
 #include "fakes/fake_linkedin.hpp"
-#include "net/curl_http_client.hpp"
+#include "support/adapter_fixture.hpp"
 #include "support/sandbox.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using postsched::Account;
-using postsched::FixedClock;
 using postsched::Instant;
 using postsched::adapters::FetchedMedia;
 using postsched::adapters::Outcome;
@@ -33,37 +31,23 @@ const std::vector<std::string> k_scopes = {"openid", "profile", "w_member_social
                                            "w_organization_social"};
 const Instant k_start = *postsched::parse_utc_instant("2026-11-28T12:00:00Z");
 
-struct Fixture {
+struct Fixture : postsched::testing::AdapterFixture {
     FakeLinkedIn fake;
-    FixedClock clock{k_start};
-    postsched::config::PlatformConfig platform;
-    std::unique_ptr<postsched::net::HttpClient> http =
-        postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));
-    postsched::adapters::AdapterContext context{*http, clock, platform};
-    std::unique_ptr<postsched::adapters::Adapter> adapter;
-    Account account;
-    std::vector<std::string> saved;
-    postsched::adapters::SaveState save = [this](const std::string& s) { saved.push_back(s); };
 
-    Fixture() {
+    Fixture() : AdapterFixture(k_start, "linkedin", 3000ms) {
         fake.add_member(k_token, "782bbtaQ", "Ada Lovelace", k_scopes);
         fake.add_organization("2414183", "Analytical Engines", {"782bbtaQ"});
         fake.set_clock_ms(k_start.time_since_epoch().count());
-        platform.name = "linkedin";
         platform.api_base = fake.base_url();
-        platform.timeout = 3000ms;
-        account.platform = "linkedin";
         account.name = "ada";
         account.platform_account_id = "urn:li:person:782bbtaQ";
         adapter = postsched::adapters::make_linkedin_adapter(context);
     }
     PublishRequest request(std::string text, std::vector<FetchedMedia> media = {},
                            std::string state = "{}", bool resuming = false) {
-        return PublishRequest{account,    k_token,           "post-1",
-                              "target-1", {std::move(text)}, std::move(media),
-                              "{}",       std::move(state),  resuming};
+        return request_with(k_token, {std::move(text)}, std::move(media), "{}", std::move(state),
+                            resuming);
     }
-    Outcome publish(const PublishRequest& r) { return adapter->publish(r, save); }
 };
 
 FetchedMedia png(std::string alt) {

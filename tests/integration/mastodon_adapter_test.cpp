@@ -12,14 +12,13 @@
 #include "core/time_format.hpp"
 #include "fakes/fake_mastodon.hpp"
 #include "net/curl_http_client.hpp"
+#include "support/adapter_fixture.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using postsched::Account;
 using postsched::Error;
 using postsched::Exit;
-using postsched::FixedClock;
 using postsched::Instant;
 using postsched::adapters::FetchedMedia;
 using postsched::adapters::Outcome;
@@ -36,29 +35,14 @@ Instant at(const char* iso) {
 const char* const k_token = "tok-alice-secret";
 const Instant k_start = at("2026-01-02T03:00:00Z");
 
-struct Fixture {
-    // Before the fake: its server threads read the clock until it stops.
-    FixedClock clock{k_start};
+struct Fixture : postsched::testing::AdapterFixture {
     FakeMastodon fake;
-    postsched::config::PlatformConfig platform;
-    std::unique_ptr<postsched::net::HttpClient> http =
-        postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));
-    postsched::adapters::AdapterContext context{*http, clock, platform};
     postsched::adapters::MastodonTuning tuning{5ms, 5, 30s};
-    std::unique_ptr<postsched::adapters::Adapter> adapter;
-    Account account;
-    std::vector<std::string> saved;
-    postsched::adapters::SaveState save = [this](const std::string& state) {
-        saved.push_back(state);
-    };
 
-    Fixture() {
-        platform.name = "mastodon";
-        platform.timeout = 5000ms;
+    Fixture() : AdapterFixture(k_start, "mastodon", 5000ms) {
         fake.add_account(k_token, "1001", "alice");
         fake.set_clock([this] { return clock.now(); });
         account.id = "acc-1";
-        account.platform = "mastodon";
         account.name = "alice";
         account.platform_account_id = "1001";
         account.instance_url = fake.base_url();
@@ -69,18 +53,9 @@ struct Fixture {
 
     PublishRequest request(std::vector<std::string> parts, std::vector<FetchedMedia> media = {},
                            std::string options = "{}", std::string state = "{}") {
-        return PublishRequest{account,
-                              k_token,
-                              "post-1",
-                              "target-1",
-                              std::move(parts),
-                              std::move(media),
-                              std::move(options),
-                              std::move(state),
-                              false};
+        return request_with(k_token, std::move(parts), std::move(media), std::move(options),
+                            std::move(state));
     }
-
-    Outcome publish(const PublishRequest& r) { return adapter->publish(r, save); }
 };
 
 FetchedMedia jpeg(std::string alt) {

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <set>
 #include <thread>
 
 #include "fakes/fake_mastodon.hpp"
@@ -114,30 +113,7 @@ BOOST_AUTO_TEST_CASE(every_command_works_the_same_on_postgresql) {
 
 BOOST_AUTO_TEST_CASE(overlapping_runs_publish_each_target_once) {
     PgWorld w;
-    for (int i = 0; i < 30; ++i)
-        w.add({"post number " + std::to_string(i), "--to", "m", "--now"});
-    w.mastodon.delay_statuses(Millis(20), 30);
-    // Four runners at once: two share a lock file (one exits quietly), two
-    // have their own (as separate hosts would) and race on the store.
-    std::vector<RunResult> results(4);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 4; ++i)
-        threads.emplace_back([&, i] {
-            std::string lock = w.box.dir() + "/lock" + std::to_string(i < 2 ? 0 : i);
-            results[i] = w.box.run({"run", "--limit", "10"}, "", {{"POSTSCHED_LOCK_FILE", lock}});
-        });
-    for (auto& t : threads)
-        t.join();
-    for (const auto& r : results)
-        BOOST_TEST(r.code == 0, r.err);
-    for (int round = 0; round < 3; ++round)
-        w.box.ok({"run"});
-    auto statuses = w.mastodon.statuses();
-    std::set<std::string> texts;
-    for (const auto& s : statuses)
-        texts.insert(s.text);
-    BOOST_TEST(statuses.size() == 30u);
-    BOOST_TEST(texts.size() == 30u);
+    postsched::testing::publish_in_overlapping_runs(w);
     BOOST_TEST(w.sql("SELECT count(*) FROM post_targets WHERE status = 'posted'") == "30\n");
 }
 
@@ -225,11 +201,8 @@ BOOST_AUTO_TEST_CASE(a_connection_lost_mid_pass_loses_nothing) {
     std::this_thread::sleep_for(Millis(2500));
     w.box.ok({"run"}, "");
     auto statuses = w.mastodon.statuses();
-    std::set<std::string> texts;
-    for (const auto& s : statuses)
-        texts.insert(s.text);
     BOOST_TEST(statuses.size() == 5u);
-    BOOST_TEST(texts.size() == 5u);
+    BOOST_TEST(postsched::testing::texts_of(statuses).size() == 5u);
     BOOST_TEST(w.sql("SELECT count(*) FROM post_targets WHERE status = 'posted'") == "5\n");
 }
 

@@ -3,9 +3,6 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
-#include <set>
-#include <thread>
-
 #include "fakes/fake_files.hpp"
 #include "fakes/fake_mastodon.hpp"
 #include "fakes/fake_webhooks.hpp"
@@ -102,30 +99,7 @@ BOOST_AUTO_TEST_CASE(a_post_found_later_than_its_lateness_is_skipped) {
 
 BOOST_AUTO_TEST_CASE(overlapping_runs_publish_each_target_once) {
     World w;
-    for (int i = 0; i < 30; ++i)
-        w.add({"post number " + std::to_string(i), "--to", "m", "--now"});
-    w.mastodon.delay_statuses(postsched::Millis(20), 30);
-    // Four runners at once: two share a lock file (one exits quietly), two
-    // have their own (as separate hosts would) and race on the store.
-    std::vector<RunResult> results(4);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 4; ++i)
-        threads.emplace_back([&, i] {
-            std::string lock = w.box.dir() + "/lock" + std::to_string(i < 2 ? 0 : i);
-            results[i] = w.box.run({"run", "--limit", "10"}, "", {{"POSTSCHED_LOCK_FILE", lock}});
-        });
-    for (auto& t : threads)
-        t.join();
-    for (const auto& r : results)
-        BOOST_TEST(r.code == 0, r.err);
-    for (int round = 0; round < 3; ++round)
-        w.box.ok({"run"});
-    auto statuses = w.mastodon.statuses();
-    BOOST_TEST(statuses.size() == 30u);
-    std::set<std::string> texts;
-    for (const auto& s : statuses)
-        texts.insert(s.text);
-    BOOST_TEST(texts.size() == 30u);
+    postsched::testing::publish_in_overlapping_runs(w);
     BOOST_TEST(sqlite(w.box.db_path(), "select count(*) from post_targets where status='posted'") ==
                "30\n");
 }

@@ -33,9 +33,7 @@ struct Fixture : postsched::testing::GraphAdapterFixture {
 
     PublishRequest request(std::vector<std::string> parts, std::vector<FetchedMedia> media = {},
                            std::string state = "{}") {
-        return PublishRequest{account,    k_token,          "post-1",
-                              "target-1", std::move(parts), std::move(media),
-                              "{}",       std::move(state), false};
+        return request_with(k_token, std::move(parts), std::move(media), "{}", std::move(state));
     }
 };
 

@@ -15,14 +15,13 @@
 #include "core/time_format.hpp"
 #include "fakes/fake_files.hpp"
 #include "fakes/fake_x.hpp"
-#include "net/curl_http_client.hpp"
+#include "net/http_client.hpp"
+#include "support/adapter_fixture.hpp"
 #include "support/sandbox.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using postsched::Account;
-using postsched::FixedClock;
 using postsched::Instant;
 using postsched::adapters::FetchedMedia;
 using postsched::adapters::Outcome;
@@ -41,30 +40,17 @@ long long unix_at(Instant t) {
     return postsched::to_unix_seconds(t);
 }
 
-struct Fixture {
-    // Before the fake: its server threads read the clock until it stops.
-    FixedClock clock{k_start};
+struct Fixture : postsched::testing::AdapterFixture {
     FakeX fake;
-    postsched::config::PlatformConfig platform;
-    std::unique_ptr<postsched::net::HttpClient> http =
-        postsched::net::make_curl_http_client(std::chrono::milliseconds(2000));
-    postsched::adapters::AdapterContext context{*http, clock, platform};
     postsched::adapters::XTuning tuning{4};  // 4-byte chunks: several APPENDs
-    std::unique_ptr<postsched::adapters::Adapter> adapter;
-    Account account;
     std::string token = k_token;
-    std::vector<std::string> saved;
-    postsched::adapters::SaveState save = [this](const std::string& s) { saved.push_back(s); };
 
-    Fixture() {
-        platform.name = "x";
+    Fixture() : AdapterFixture(k_start, "x", 5000ms) {
         platform.api_base = fake.base_url();
-        platform.timeout = 5000ms;
         fake.add_user(k_token, "1001", "alice");
         fake.add_oauth1_user(k_oauth1, "1001", "alice");
         fake.set_clock([this] { return clock.now(); });
         account.id = "acc-1";
-        account.platform = "x";
         account.name = "alice-x";
         account.platform_account_id = "1001";
         account.username = "alice";
@@ -73,11 +59,9 @@ struct Fixture {
 
     PublishRequest request(std::vector<std::string> parts, std::vector<FetchedMedia> media = {},
                            std::string state = "{}", bool resuming = false) {
-        return PublishRequest{
-            account,          token, "post-1",         "target-1", std::move(parts),
-            std::move(media), "{}",  std::move(state), resuming};
+        return request_with(token, std::move(parts), std::move(media), "{}", std::move(state),
+                            resuming);
     }
-    Outcome publish(const PublishRequest& r) { return adapter->publish(r, save); }
     std::string url(const std::string& id) const { return "https://x.com/alice/status/" + id; }
 };
 

@@ -1,5 +1,9 @@
 #include "support/mastodon_world.hpp"
 
+#include <boost/test/unit_test.hpp>
+
+#include <thread>
+
 namespace postsched::testing {
 
 MastodonWorld::MastodonWorld(const std::map<std::string, std::string>& store_env) {
@@ -25,6 +29,35 @@ std::string MastodonWorld::add(const std::vector<std::string>& args) {
 
 nlohmann::json MastodonWorld::show(const std::string& id) {
     return nlohmann::json::parse(box.ok({"post", "show", id, "--json"}));
+}
+
+std::set<std::string> texts_of(const std::vector<fakes::FakeStatus>& statuses) {
+    std::set<std::string> texts;
+    for (const auto& s : statuses)
+        texts.insert(s.text);
+    return texts;
+}
+
+void publish_in_overlapping_runs(MastodonWorld& w) {
+    for (int i = 0; i < 30; ++i)
+        w.add({"post number " + std::to_string(i), "--to", "m", "--now"});
+    w.mastodon.delay_statuses(Millis(20), 30);
+    std::vector<RunResult> results(4);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+        threads.emplace_back([&, i] {
+            std::string lock = w.box.dir() + "/lock" + std::to_string(i < 2 ? 0 : i);
+            results[i] = w.box.run({"run", "--limit", "10"}, "", {{"POSTSCHED_LOCK_FILE", lock}});
+        });
+    for (auto& t : threads)
+        t.join();
+    for (const auto& r : results)
+        BOOST_TEST(r.code == 0, r.err);
+    for (int round = 0; round < 3; ++round)
+        w.box.ok({"run"});
+    const auto statuses = w.mastodon.statuses();
+    BOOST_TEST(statuses.size() == 30u);
+    BOOST_TEST(texts_of(statuses).size() == 30u);
 }
 
 }  // namespace postsched::testing

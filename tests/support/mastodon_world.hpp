@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,15 @@ struct MastodonWorld {
     std::string add(const std::vector<std::string>& args);
     nlohmann::json show(const std::string& id);
 };
+
+// The distinct texts of `statuses`: fewer than statuses means a duplicate.
+std::set<std::string> texts_of(const std::vector<fakes::FakeStatus>& statuses);
+
+// Adds 30 posts due now to "m" (each send slowed 20 ms), runs four runners at
+// once — two share a lock file (one exits quietly), two have their own (as
+// separate hosts would) and race on the store — then three passes more, and
+// checks each runner exited 0 and each post was published once. The caller
+// checks its store.
+void publish_in_overlapping_runs(MastodonWorld& w);
 
 }  // namespace postsched::testing

@@ -198,6 +198,27 @@ std::string sqlite(const std::string& db, const std::string& sql) {
     return r.out;
 }
 
+std::string joined(const std::vector<std::string>& args) {
+    std::string s = "postsched";
+    for (const auto& a : args)
+        s += " " + a;
+    return s;
+}
+
+RunResult expect_refused(const Sandbox& box, const std::vector<std::string>& args, int code,
+                         const std::vector<std::string>& needles, const std::string& input,
+                         bool quiet) {
+    const std::string before = sqlite(box.db_path(), ".dump");
+    RunResult r = box.run(args, input);
+    BOOST_TEST_CONTEXT(joined(args)) {
+        BOOST_TEST(is_error(r, code, needles));
+        if (quiet)
+            BOOST_TEST(r.out.empty());
+        BOOST_TEST(sqlite(box.db_path(), ".dump") == before, "the store changed");
+    }
+    return r;
+}
+
 boost::test_tools::assertion_result is_error(const RunResult& r, int code,
                                              const std::vector<std::string>& needles) {
     boost::test_tools::assertion_result res(true);

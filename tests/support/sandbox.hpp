@@ -63,6 +63,15 @@ std::string sqlite(const std::string& db, const std::string& sql);
 boost::test_tools::assertion_result is_error(const RunResult& r, int code,
                                              const std::vector<std::string>& needles = {});
 
+// "postsched ARGS...": names a run in a test's context.
+std::string joined(const std::vector<std::string>& args);
+
+// Runs `args` in `box`, which must refuse them: is_error(r, code, needles),
+// and the store (its .dump) unchanged; `quiet`: nothing on stdout either.
+RunResult expect_refused(const Sandbox& box, const std::vector<std::string>& args, int code,
+                         const std::vector<std::string>& needles, const std::string& input = "",
+                         bool quiet = false);
+
 // For a case that shows a known product bug, with `* disabled()`: Boost 1.74
 // still runs a disabled case when its suite is named in --run_test (as ctest
 // does), so add `* boost::unit_test::precondition(known_bug)` too. Set
