@@ -39,6 +39,7 @@ struct Fixture : postsched::testing::AdapterFixture {
     FakeBluesky fake;
     std::string token;
 
+    ~Fixture() { disconnect(); }  // before the fake stops: see AdapterFixture
     Fixture() : AdapterFixture(k_start, "bluesky", 3000ms) {
         fake.set_clock([this] { return clock.now(); });
         fake.add_account(k_handle, k_did, k_app_password);

@@ -34,6 +34,7 @@ const Instant k_start = *postsched::parse_utc_instant("2026-11-28T12:00:00Z");
 struct Fixture : postsched::testing::AdapterFixture {
     FakeLinkedIn fake;
 
+    ~Fixture() { disconnect(); }  // before the fake stops: see AdapterFixture
     Fixture() : AdapterFixture(k_start, "linkedin", 3000ms) {
         fake.add_member(k_token, "782bbtaQ", "Ada Lovelace", k_scopes);
         fake.add_organization("2414183", "Analytical Engines", {"782bbtaQ"});

@@ -39,6 +39,7 @@ struct Fixture : postsched::testing::AdapterFixture {
     FakeMastodon fake;
     postsched::adapters::MastodonTuning tuning{5ms, 5, 30s};
 
+    ~Fixture() { disconnect(); }  // before the fake stops: see AdapterFixture
     Fixture() : AdapterFixture(k_start, "mastodon", 5000ms) {
         fake.add_account(k_token, "1001", "alice");
         fake.set_clock([this] { return clock.now(); });

@@ -45,6 +45,7 @@ struct Fixture : postsched::testing::AdapterFixture {
     postsched::adapters::XTuning tuning{4};  // 4-byte chunks: several APPENDs
     std::string token = k_token;
 
+    ~Fixture() { disconnect(); }  // before the fake stops: see AdapterFixture
     Fixture() : AdapterFixture(k_start, "x", 5000ms) {
         platform.api_base = fake.base_url();
         fake.add_user(k_token, "1001", "alice");

@@ -16,6 +16,7 @@ namespace postsched::testing {
 struct GraphAdapterFixture : AdapterFixture {
     // `platform` names the adapter's config and the account's platform;
     // `user_id` is the account's platform id (Page, IG user or Threads user).
+    ~GraphAdapterFixture() { disconnect(); }  // before the fake stops: see AdapterFixture
     GraphAdapterFixture(Instant start, const std::string& platform, const std::string& name,
                         const std::string& user_id);
 
