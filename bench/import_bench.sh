@@ -20,7 +20,7 @@ build=${1:-build-bench}
 
 if [[ ! -x $build/postsched ]]; then
   echo "bench: building $build (Release)" >&2
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPOSTSCHED_TESTS=OFF -DPOSTSCHED_WERROR=OFF >/dev/null
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPOSTSCHED_TESTS=OFF >/dev/null
   cmake --build "$build" --target postsched >/dev/null
 fi
 for tool in sqlite3 python3 /usr/bin/time; do

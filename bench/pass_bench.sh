@@ -26,7 +26,7 @@ idle_posts=${IDLE_POSTS:-1000000}
 runs=${RUNS:-21}
 # An existing tree (BUILD_DIR=build) is used as configured.
 [[ -f $build/build.ninja ]] || cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DPOSTSCHED_TESTS=ON -DPOSTSCHED_WERROR=OFF >/dev/null
+  -DPOSTSCHED_TESTS=ON >/dev/null
 ninja -C "$build" -j "${JOBS:-1}" postsched pass_bench >/dev/null
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is missing" >&2; exit 69; }
 postsched=$(realpath "$build/postsched")
