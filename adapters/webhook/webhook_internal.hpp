@@ -1,6 +1,4 @@
 #pragma once
-#include "core/errors.hpp"
-#include "core/text_count.hpp"
 // Pieces shared by the webhook adapter's files: URL handling (the URL is the
 // secret), the per-flavor request builders and answer classifiers. Private to
 // adapters/webhook/.
@@ -12,6 +10,8 @@
 
 #include "adapters/adapter.hpp"
 #include "adapters/webhook/webhook_adapter.hpp"
+#include "core/errors.hpp"
+#include "core/text_count.hpp"
 #include "net/http_client.hpp"
 
 namespace postsched::adapters::webhook {

@@ -185,6 +185,14 @@ std::unique_ptr<ReadSnapshot> SqliteStore::read_snapshot() {
 
 namespace {
 
+// Targets with their account's name and platform, WHERE `where`, by id.
+std::string target_views_sql(const std::string& where) {
+    return "SELECT " + prefixed(k_target_columns, "t") +
+           ", a.name, a.platform FROM post_targets t JOIN social_accounts a ON a.id = "
+           "t.account_id WHERE " +
+           where + " ORDER BY t.id";
+}
+
 // Rows of target columns followed by the account's name and platform.
 void read_target_views(SQLite::Statement& q, std::vector<TargetView>& out) {
     while (q.executeStep()) {
@@ -201,10 +209,7 @@ void read_target_views(SQLite::Statement& q, std::vector<TargetView>& out) {
 std::vector<TargetView> SqliteStore::query_targets(const std::string& where,
                                                    const std::vector<std::string>& params) {
     std::vector<TargetView> out;
-    SQLite::Statement q(*m_db, "SELECT " + prefixed(k_target_columns, "t") +
-                                   ", a.name, a.platform FROM post_targets t JOIN social_accounts "
-                                   "a ON a.id = t.account_id WHERE " +
-                                   where + " ORDER BY t.id");
+    SQLite::Statement q(*m_db, target_views_sql(where));
     for (size_t i = 0; i < params.size(); ++i)
         bind_opt(q, static_cast<int>(i + 1), params[i]);
     read_target_views(q, out);
@@ -214,10 +219,7 @@ std::vector<TargetView> SqliteStore::query_targets(const std::string& where,
 // Prepared once per connection: an import that meets its idempotency keys
 // already stored loads each post's targets, 200,000 times for a file.
 std::vector<TargetView> SqliteStore::targets_of(const std::string& post_id) {
-    static const std::string k_targets_of =
-        "SELECT " + prefixed(k_target_columns, "t") +
-        ", a.name, a.platform FROM post_targets t JOIN social_accounts a ON a.id = t.account_id "
-        "WHERE t.post_id = ? ORDER BY t.id";
+    static const std::string k_targets_of = target_views_sql("t.post_id = ?");
     SQLite::Statement& q = cached(k_targets_of.c_str());
     ResetAfter reset{q};
     q.bind(1, post_id);

@@ -16,9 +16,9 @@ namespace postsched::testing {
 struct GraphAdapterFixture : AdapterFixture {
     // `platform` names the adapter's config and the account's platform;
     // `user_id` is the account's platform id (Page, IG user or Threads user).
-    ~GraphAdapterFixture() { disconnect(); }  // before the fake stops: see AdapterFixture
     GraphAdapterFixture(Instant start, const std::string& platform, const std::string& name,
                         const std::string& user_id);
+    ~GraphAdapterFixture() { disconnect(); }  // before the fake stops: see AdapterFixture
 
     // A media URL as the pass hands it to Instagram and Threads: the type its
     // extension names, no bytes.
